@@ -1,0 +1,643 @@
+# Copyright: Contributors to the onlyoffice.docspace collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""HTTP client for the DocSpace REST API.
+
+It owns everything about talking to a portal: authentication, DocSpace's response
+envelope, typed errors with readable messages, bounded retries and the check-mode write
+guard. It never ends the module: callers catch DocSpaceError and report it.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import email.utils
+import json
+import socket
+import ssl
+import time
+
+from ansible.module_utils.six.moves.http_client import HTTPException
+from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
+from ansible.module_utils.six.moves.urllib.parse import quote, urlencode, urlsplit
+from ansible.module_utils.urls import ConnectionError as UrlsConnectionError
+from ansible.module_utils.urls import Request, SSLValidationError
+
+from ansible_collections.onlyoffice.docspace.plugins.module_utils import _totp
+import contextlib
+
+API_PREFIX = "/api/2.0/"
+RETRY_STATUSES = (429, 502, 503, 504)
+RETRY_METHODS = ("GET", "PUT")
+# GET endpoints that are not reads: each call issues a new confirm key.
+KEY_ISSUING_PATHS = ("settings/tfaapp/confirm",)
+LOGIN_PATH = "authentication"
+LOGOUT_PATH = "authentication/logout"
+BODY_EXCERPT = 200
+MASK = "********"
+
+
+class DocSpaceError(Exception):
+    """A failed call to DocSpace. ``str()`` is a message fit for the user."""
+
+    def __init__(self, message, method=None, path=None, status=None):
+        super(DocSpaceError, self).__init__(message)
+        self.message = message
+        self.method = method
+        self.path = path
+        self.status = status
+
+    def __str__(self):
+        return self.message
+
+    def details(self):
+        """What a module adds to its failure result, besides ``msg``."""
+        return {
+            "error": {
+                "kind": self.kind,
+                "method": self.method,
+                "path": self.path,
+                "status": self.status,
+            }
+        }
+
+    kind = "error"
+
+
+class AuthenticationFailed(DocSpaceError):
+    kind = "authentication"
+
+
+class TfaLoginRequired(AuthenticationFailed):
+    kind = "tfa_login_required"
+
+
+class AccessDenied(DocSpaceError):
+    kind = "access_denied"
+
+
+class NotAvailable(DocSpaceError):
+    kind = "not_available"
+
+
+class NotFound(DocSpaceError):
+    kind = "not_found"
+
+
+class BadRequest(DocSpaceError):
+    kind = "bad_request"
+
+
+class RateLimited(DocSpaceError):
+    kind = "rate_limited"
+
+
+class ServerError(DocSpaceError):
+    kind = "server_error"
+
+
+class InvalidResponse(DocSpaceError):
+    kind = "invalid_response"
+
+
+class TransportError(DocSpaceError):
+    kind = "transport"
+
+
+class CheckModeRefused(DocSpaceError):
+    kind = "check_mode"
+
+
+class Response:
+    """One HTTP answer: status, headers and the parsed JSON body (or None)."""
+
+    def __init__(self, status, headers, body, data):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.data = data
+
+    @property
+    def envelope_response(self):
+        """The value of DocSpace's ``response`` field; None when DocSpace left it out."""
+        return self.data.get("response") if isinstance(self.data, dict) else None
+
+
+def api_path(path):
+    """``settings/tfaapp`` -> ``/api/2.0/settings/tfaapp``."""
+    return API_PREFIX + path.lstrip("/")
+
+
+def is_not_available_message(message):
+    return "not available" in (message or "").lower()
+
+
+def normalize_url(url):
+    """Check the portal URL and return it without a trailing slash.
+
+    Raises ValueError with a sentence for the user.
+    """
+    if not url:
+        raise ValueError("url is required: set it on the task or in DOCSPACE_URL.")
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(
+            "url must be the portal's address starting with https:// (or http://), for "
+            "example https://docspace.example.com, not %r." % url
+        )
+    if parts.query or parts.fragment:
+        raise ValueError("url must not carry a query string or fragment: %r." % url)
+    path = parts.path.rstrip("/")
+    if path.endswith("/api/2.0"):
+        raise ValueError(
+            "url is the portal's address, without /api/2.0: use %s://%s%s."
+            % (parts.scheme, parts.netloc, path[: -len("/api/2.0")])
+        )
+    return "%s://%s%s" % (parts.scheme, parts.netloc, path)
+
+
+class DocSpaceClient:
+    """Talks to one DocSpace portal on behalf of one account.
+
+    Exactly one way to authenticate is given: ``api_key``, ``token``, or ``username`` with
+    ``password`` (and ``totp_secret`` when the account must pass TFA to log in).
+    """
+
+    def __init__(
+        self,
+        url,
+        api_key=None,
+        token=None,
+        username=None,
+        password=None,
+        totp_secret=None,
+        validate_certs=True,
+        ca_path=None,
+        timeout=30,
+        check_mode=False,
+        retries=3,
+        backoff=1.0,
+        max_retry_wait=60,
+        sleep=time.sleep,
+        clock=time.time,
+    ):
+        self.url = normalize_url(url)
+        self.api_key = api_key
+        self.token = token
+        self.username = username
+        self.password = password
+        self.totp_secret = totp_secret
+        self.validate_certs = validate_certs
+        self.ca_path = ca_path
+        self.timeout = timeout
+        self.check_mode = check_mode
+        self.retries = retries
+        self.backoff = backoff
+        self.max_retry_wait = max_retry_wait
+        self._sleep = sleep
+        self._clock = clock
+        self._session_token = None
+        self._logged_in = False
+        self._last_totp_step = None
+        self.retry_notes = []
+
+    # Authentication ------------------------------------------------------------------
+
+    @property
+    def auth_kind(self):
+        """``api_key``, ``token`` or ``password``: how this client proves who it is."""
+        if self.api_key:
+            return "api_key"
+        if self.token:
+            return "token"
+        return "password"
+
+    @property
+    def session_survives_tfa_enable(self):
+        """Whether this client's credentials outlive DocSpace signing every session out."""
+        return self.auth_kind == "api_key"
+
+    def _secrets(self):
+        found = [self.api_key, self.token, self.password, self.totp_secret, self._session_token]
+        return [s for s in found if s]
+
+    def mask(self, text):
+        """Replace every secret this client knows with a mask."""
+        if not text:
+            return text
+        for secret in self._secrets():
+            text = text.replace(secret, MASK)
+        return text
+
+    def _auth_headers(self):
+        if self.api_key:
+            key = self.api_key
+            if key.lower().startswith("bearer "):
+                key = key[len("bearer ") :]
+            return {"Authorization": "Bearer " + key}
+        if self.token:
+            return {"Authorization": self.token}
+        if self._session_token is None:
+            self.login()
+        return {"Authorization": self._session_token}
+
+    def login(self):
+        """Log in with username and password, passing TFA with ``totp_secret`` if needed."""
+        if not (self.username and self.password):
+            raise AuthenticationFailed(
+                "No credentials: give api_key, token, or username with password."
+            )
+        credentials = {"userName": self.username, "password": self.password}
+        answer = self._send("POST", LOGIN_PATH, body=credentials, authenticated=False)
+        result = answer.envelope_response or {}
+        if result.get("token"):
+            self._session_token = result["token"]
+            self._logged_in = True
+            return
+        if not result.get("tfa"):
+            raise InvalidResponse(
+                "POST %s answered without a token or a TFA challenge; is url a DocSpace "
+                "portal?" % api_path(LOGIN_PATH),
+                "POST",
+                api_path(LOGIN_PATH),
+                answer.status,
+            )
+        if not self.totp_secret:
+            raise TfaLoginRequired(
+                "The account %s must pass two-factor authentication to log in. Give "
+                "totp_secret (the account's authenticator secret, DOCSPACE_TOTP_SECRET) so the "
+                "collection can compute the code, or use an api_key, which DocSpace does not "
+                "challenge." % self.username,
+                "POST",
+                api_path(LOGIN_PATH),
+                answer.status,
+            )
+        code = self._fresh_totp_code()
+        body = dict(credentials, code=code)
+        path = "%s/%s" % (LOGIN_PATH, quote(code, safe=""))
+        try:
+            answer = self._send("POST", path, body=body, authenticated=False)
+        except AuthenticationFailed as exc:
+            raise AuthenticationFailed(
+                "DocSpace rejected the TOTP code computed from totp_secret for %s. Check that "
+                "totp_secret belongs to this account and that this machine's clock is right "
+                "(%s)." % (self.username, exc.message),
+                "POST",
+                api_path(LOGIN_PATH + "/{code}"),
+                exc.status,
+            ) from None
+        token = (answer.envelope_response or {}).get("token")
+        if not token:
+            raise InvalidResponse(
+                "POST %s accepted the TOTP code but returned no token."
+                % api_path(LOGIN_PATH + "/{code}"),
+                "POST",
+                api_path(LOGIN_PATH + "/{code}"),
+                answer.status,
+            )
+        self._session_token = token
+        self._logged_in = True
+
+    def _fresh_totp_code(self):
+        """A code from totp_secret, never the one this client already sent."""
+        try:
+            step = _totp.time_step(self._clock())
+            if step == self._last_totp_step:
+                self._sleep(_totp.STEP - self._clock() % _totp.STEP + 0.5)
+                step = _totp.time_step(self._clock())
+            code = _totp.totp(self.totp_secret, for_time=self._clock())
+        except ValueError as exc:
+            raise AuthenticationFailed("totp_secret cannot be used: %s" % exc) from None
+        self._last_totp_step = step
+        return code
+
+    def logout(self):
+        """End the session this client opened itself; a dead session is not an error."""
+        if not self._logged_in:
+            return
+        with contextlib.suppress(DocSpaceError):
+            self._send("POST", LOGOUT_PATH)
+        self._logged_in = False
+        self._session_token = None
+
+    def relogin(self):
+        """Log in again after DocSpace ended the session (for example on enabling TFA).
+
+        Returns False for credentials that cannot log in again (a token).
+        """
+        if self.auth_kind != "password":
+            return self.auth_kind == "api_key"
+        self._session_token = None
+        self._logged_in = False
+        self.login()
+        return True
+
+    # Verbs -----------------------------------------------------------------------------
+
+    def get(self, path, query=None):
+        return self.request("GET", path, query=query).envelope_response
+
+    def put(self, path, body=None):
+        return self.request("PUT", path, body=body).envelope_response
+
+    def post(self, path, body=None):
+        return self.request("POST", path, body=body).envelope_response
+
+    def request(self, method, path, body=None, query=None, headers=None, authenticated=True):
+        """Send one API call and return the Response; raise DocSpaceError on failure."""
+        method = method.upper()
+        if self.check_mode and (method != "GET" or path in KEY_ISSUING_PATHS):
+            raise CheckModeRefused(
+                "Refused to send %s %s in check mode: it would change the portal or issue a "
+                "new key." % (method, api_path(path)),
+                method,
+                api_path(path),
+            )
+        return self._send(method, path, body, query, headers, authenticated)
+
+    # Transport -------------------------------------------------------------------------
+
+    def _send(
+        self,
+        method,
+        path,
+        body=None,
+        query=None,
+        headers=None,
+        authenticated=True,
+    ):
+        """Send with retries. Logging in and out come here directly: they change no portal
+        setting, so the check-mode guard in request() does not apply to them."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._send_once(method, path, body, query, headers, authenticated)
+            except (RateLimited, ServerError, TransportError) as exc:
+                wait = self._retry_wait(method, exc, attempt)
+                if wait is None:
+                    raise
+                self.retry_notes.append(
+                    "%s %s: %s; retried in %.1f s" % (method, api_path(path), exc.kind, wait)
+                )
+                self._sleep(wait)
+
+    def _retry_wait(self, method, exc, attempt):
+        """Seconds to wait before trying again, or None when the call must not be retried."""
+        if method not in RETRY_METHODS or attempt > self.retries:
+            return None
+        if isinstance(exc, TransportError):
+            # A dropped connection is safe to repeat for a read; a write may have landed.
+            if method != "GET" or not getattr(exc, "retryable", False):
+                return None
+            return self.backoff * (2 ** (attempt - 1))
+        if exc.status not in RETRY_STATUSES:
+            return None
+        wait = getattr(exc, "retry_after", None)
+        if wait is None:
+            wait = self.backoff * (2 ** (attempt - 1))
+        if wait > self.max_retry_wait:
+            return None
+        return wait
+
+    def _send_once(self, method, path, body, query, headers, authenticated):
+        url = self.url + api_path(path)
+        if query:
+            url += "?" + urlencode(query)
+        all_headers = {"Accept": "application/json"}
+        if body is not None:
+            all_headers["Content-Type"] = "application/json"
+        if authenticated:
+            all_headers.update(self._auth_headers())
+        all_headers.update(headers or {})
+        data = json.dumps(body).encode("utf-8") if body is not None else None
+        shown = api_path(path)
+        try:
+            raw = Request().open(
+                method,
+                url,
+                data=data,
+                headers=all_headers,
+                validate_certs=self.validate_certs,
+                ca_path=self.ca_path,
+                timeout=self.timeout,
+                follow_redirects="none",
+                use_proxy=True,
+                http_agent="onlyoffice.docspace-ansible",
+            )
+            status, resp_headers, payload = raw.getcode(), raw.headers, raw.read()
+        except HTTPError as exc:
+            status, resp_headers = exc.code, exc.headers
+            try:
+                payload = exc.read()
+            except (HTTPException, OSError):
+                payload = b""
+        except (SSLValidationError, ssl.SSLError, ssl.CertificateError) as exc:
+            raise self._tls_error(method, shown, exc) from None
+        except UrlsConnectionError as exc:
+            raise self._tls_error(method, shown, exc) from None
+        except URLError as exc:
+            raise self._transport_error(method, shown, exc.reason) from None
+        except (socket.timeout, HTTPException, OSError) as exc:
+            raise self._transport_error(method, shown, exc) from None
+        return self._interpret(method, shown, status, resp_headers, payload)
+
+    def _tls_error(self, method, shown, exc):
+        reason = str(getattr(exc, "reason", exc) or exc)
+        if "hostname" in reason.lower() or "match" in reason.lower():
+            hint = (
+                "the certificate is not for this host name; use the name on the certificate in url"
+            )
+        else:
+            hint = (
+                "give ca_path (DOCSPACE_CA_PATH) the CA that signed the portal's certificate; "
+                "validate_certs: false only for a throwaway test portal"
+            )
+        return TransportError(
+            "TLS failed for %s on %s %s: %s. To fix it, %s."
+            % (self.url, method, shown, self.mask(_one_line(reason)), hint),
+            method,
+            shown,
+        )
+
+    def _transport_error(self, method, shown, reason):
+        if isinstance(reason, (ssl.SSLError, ssl.CertificateError)):
+            return self._tls_error(method, shown, reason)
+        text = self.mask(_one_line(str(reason)))
+        if isinstance(reason, socket.timeout) or "timed out" in text.lower():
+            error = TransportError(
+                "%s %s %s did not answer within %s s; raise timeout (DOCSPACE_TIMEOUT) if the "
+                "portal is slow, or check url." % (method, self.url, shown, self.timeout),
+                method,
+                shown,
+            )
+            error.retryable = False
+            return error
+        if isinstance(reason, (ConnectionRefusedError, socket.gaierror)) or (
+            "refused" in text.lower() or "name or service" in text.lower()
+        ):
+            message = (
+                "Cannot connect to %s (%s) for %s %s. Check url: the host name, the port and "
+                "whether the portal is running." % (self.url, text, method, shown)
+            )
+            retryable = False
+        else:
+            message = "The connection to %s broke during %s %s (%s)." % (
+                self.url,
+                method,
+                shown,
+                text,
+            )
+            retryable = True
+        error = TransportError(message, method, shown)
+        error.retryable = retryable
+        return error
+
+    def _interpret(self, method, shown, status, headers, payload):
+        text = payload.decode("utf-8", "replace") if payload else ""
+        data = None
+        if text.strip():
+            try:
+                data = json.loads(text)
+            except ValueError:
+                data = None
+        if 200 <= status < 300:
+            if data is None and text.strip():
+                kind = _content_kind(headers)
+                raise InvalidResponse(
+                    "%s %s answered %s with %s instead of JSON. Check that url (%s) is the "
+                    "DocSpace portal itself, not a login page or proxy."
+                    % (method, shown, status, kind, self.url),
+                    method,
+                    shown,
+                    status,
+                )
+            if not isinstance(data, dict) or "status" not in data:
+                raise InvalidResponse(
+                    "%s %s answered %s with JSON that is not a DocSpace API envelope. Check "
+                    "that url (%s) is a DocSpace portal." % (method, shown, status, self.url),
+                    method,
+                    shown,
+                    status,
+                )
+            return Response(status, headers, text, data)
+        raise self._http_error(method, shown, status, headers, text, data)
+
+    def _http_error(self, method, shown, status, headers, text, data):
+        server_message = self.mask(_server_message(data, text, headers))
+        where = "%s %s answered %s" % (method, shown, status)
+        if server_message:
+            where += ": %s" % server_message
+        if status in (403, 405, 500) and is_not_available_message(server_message):
+            return NotAvailable(
+                "%s %s: DocSpace reports that this two-factor setting is not available (%s). "
+                "The portal may hide or not offer this method, or the account may have no "
+                "authenticator app linked." % (method, shown, server_message),
+                method,
+                shown,
+                status,
+            )
+        if status == 401:
+            return AuthenticationFailed(
+                "%s. The credentials were not accepted: check api_key, token, or username and "
+                "password. A token stops working when TFA is enabled on the portal." % where,
+                method,
+                shown,
+                status,
+            )
+        if status == 403:
+            if not server_message:
+                where += " with an empty body"
+            return AccessDenied(
+                "%s. The account is not allowed to do this; changing the TFA policy needs the "
+                "DocSpace owner or an admin." % where,
+                method,
+                shown,
+                status,
+            )
+        if status == 404:
+            return NotFound("%s. Check url and the ids given." % where, method, shown, status)
+        if status == 400:
+            return BadRequest(where + ".", method, shown, status)
+        if status == 429:
+            error = RateLimited(
+                "%s. DocSpace is rate limiting this client; try again later or lower forks."
+                % where,
+                method,
+                shown,
+                status,
+            )
+            error.retry_after = _retry_after(headers, self._clock())
+            return error
+        if status in (502, 503, 504):
+            error = ServerError(
+                "%s. The portal or a proxy in front of it is unavailable; try again later." % where,
+                method,
+                shown,
+                status,
+            )
+            error.retry_after = _retry_after(headers, self._clock())
+            return error
+        if status >= 500:
+            return ServerError(
+                "%s. The portal failed while handling the request." % where,
+                method,
+                shown,
+                status,
+            )
+        return DocSpaceError(where + ".", method, shown, status)
+
+
+def _one_line(text):
+    return " ".join((text or "").split())
+
+
+def _content_kind(headers):
+    ctype = (headers.get("Content-Type") if headers else None) or "no content type"
+    ctype = ctype.split(";")[0].strip()
+    if "html" in ctype:
+        return "an HTML page"
+    return "a %s body" % ctype
+
+
+def _server_message(data, text, headers):
+    """The server's own explanation, short: DocSpace's error message or a body excerpt."""
+    if isinstance(data, dict):
+        error = data.get("error")
+        if isinstance(error, dict) and error.get("message"):
+            return _one_line(str(error["message"]))[:BODY_EXCERPT]
+        problem = data.get("response")
+        if isinstance(problem, dict) and isinstance(problem.get("errors"), dict):
+            parts = []
+            for field, messages in sorted(problem["errors"].items()):
+                if isinstance(messages, list):
+                    messages = "; ".join(str(m) for m in messages)
+                parts.append("%s: %s" % (field, messages))
+            return _one_line(", ".join(parts))[:BODY_EXCERPT]
+        if problem is None and "error" not in data and "status" in data:
+            return ""
+    if not text.strip():
+        return ""
+    kind = _content_kind(headers)
+    if "html" in kind:
+        return "an HTML page instead of a DocSpace answer"
+    return _one_line(text)[:BODY_EXCERPT]
+
+
+def _retry_after(headers, now):
+    """Seconds from a Retry-After header (delta seconds or an HTTP date), or None."""
+    value = headers.get("Retry-After") if headers else None
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - now)
