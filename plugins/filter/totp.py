@@ -7,9 +7,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible.errors import AnsibleFilterError
 from jinja2 import Undefined
 
-from ansible.errors import AnsibleFilterError
 from ansible_collections.onlyoffice.docspace.plugins.module_utils._totp import totp
 
 

@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import email.utils
 import json
 import socket
@@ -25,7 +26,6 @@ from ansible.module_utils.urls import ConnectionError as UrlsConnectionError
 from ansible.module_utils.urls import Request, SSLValidationError
 
 from ansible_collections.onlyoffice.docspace.plugins.module_utils import _totp
-import contextlib
 
 API_PREFIX = "/api/2.0/"
 RETRY_STATUSES = (429, 502, 503, 504)

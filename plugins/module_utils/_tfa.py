@@ -73,7 +73,7 @@ def normalize_trusted_ip(value, option="trusted_ips"):
     """
     text = _text(value, option)
     if "-" in text:
-        low_text, sep, high_text = text.partition("-")
+        low_text, _sep, high_text = text.partition("-")
         if "-" in high_text:
             raise PolicyError("%s: %r has more than one '-'." % (option, value))
         low = _parse_address(low_text.strip(), option, value)

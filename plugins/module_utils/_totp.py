@@ -23,8 +23,8 @@ import re
 import struct
 import time
 
-DEFAULT_DIGITS = 6
-DEFAULT_STEP = 30
+DIGITS = 6
+STEP = 30
 
 # DocSpace's keys are 10 bytes. Anything shorter is far more likely a wrong variable than a
 # real secret, and would be trivial to guess.
@@ -85,7 +85,7 @@ def normalize_secret(secret):
     return key
 
 
-def time_step(for_time=None, step=DEFAULT_STEP):
+def time_step(for_time=None, step=STEP):
     """Return the RFC 6238 counter for ``for_time`` (seconds since the epoch, default now).
 
     Two calls that return the same number would produce the same code, so a caller that
@@ -124,14 +124,14 @@ def _check_digits(digits):
         raise ValueError("A TOTP code has 6, 7 or 8 digits.")
 
 
-def totp(secret, for_time=None, digits=DEFAULT_DIGITS, step=DEFAULT_STEP):
+def totp(secret, for_time=None, digits=DIGITS, step=STEP):
     """Return the code for ``secret`` at ``for_time`` as a string, leading zeros kept."""
     _check_digits(digits)
     counter = time_step(for_time, step)
     return _hotp(normalize_secret(secret), counter, digits)
 
 
-def verify(secret, code, for_time=None, window=0, digits=DEFAULT_DIGITS, step=DEFAULT_STEP):
+def verify(secret, code, for_time=None, window=0, digits=DIGITS, step=STEP):
     """Tell whether ``code`` is valid for ``secret`` within ``window`` steps either side.
 
     ``code`` must be a string: a number has already lost any leading zero.

@@ -1,0 +1,109 @@
+# Copyright: Contributors to the onlyoffice.docspace collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""Connection options shared by every module, and the client they describe."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.onlyoffice.docspace.plugins.module_utils._client import (
+    DocSpaceClient,
+    normalize_url,
+)
+
+AUTH_WAYS = (
+    ("api_key", ("api_key",)),
+    ("token", ("token",)),
+    ("username and password", ("username", "password")),
+)
+ENV_NAMES = {
+    "url": "DOCSPACE_URL",
+    "api_key": "DOCSPACE_API_KEY",
+    "token": "DOCSPACE_TOKEN",
+    "username": "DOCSPACE_USERNAME",
+    "password": "DOCSPACE_PASSWORD",
+    "totp_secret": "DOCSPACE_TOTP_SECRET",
+    "validate_certs": "DOCSPACE_VALIDATE_CERTS",
+    "ca_path": "DOCSPACE_CA_PATH",
+    "timeout": "DOCSPACE_TIMEOUT",
+}
+
+
+def _option(name, **spec):
+    spec["fallback"] = (env_fallback, [ENV_NAMES[name]])
+    return spec
+
+
+def connection_argument_spec():
+    """The options every module accepts; merge the module's own options into a copy."""
+    return {
+        "url": _option("url", type="str", required=True),
+        "api_key": _option("api_key", type="str", no_log=True),
+        "token": _option("token", type="str", no_log=True),
+        "username": _option("username", type="str"),
+        "password": _option("password", type="str", no_log=True),
+        "totp_secret": _option("totp_secret", type="str", no_log=True),
+        "validate_certs": _option("validate_certs", type="bool", default=True),
+        "ca_path": _option("ca_path", type="path"),
+        "timeout": _option("timeout", type="int", default=30),
+    }
+
+
+def connection_problem(params):
+    """A sentence saying what is wrong with the connection options, or None.
+
+    Environment variables count like task options: exactly one way to log in must be
+    set in total, so a job never silently picks one of two credentials.
+    """
+    try:
+        normalize_url(params.get("url"))
+    except ValueError as exc:
+        return str(exc)
+    given = [label for label, names in AUTH_WAYS if any(params.get(n) for n in names)]
+    if not given:
+        return (
+            "No credentials: give api_key (DOCSPACE_API_KEY), token (DOCSPACE_TOKEN), or "
+            "username with password (DOCSPACE_USERNAME, DOCSPACE_PASSWORD)."
+        )
+    if len(given) > 1:
+        return (
+            "Give exactly one way to authenticate, not %s. Task options and DOCSPACE_* "
+            "environment variables both count." % " and ".join(given)
+        )
+    if given == ["username and password"] and not (
+        params.get("username") and params.get("password")
+    ):
+        missing = "password" if params.get("username") else "username"
+        return "username and password go together: %s is missing." % missing
+    if params.get("totp_secret") and given != ["username and password"]:
+        return "totp_secret is used only with username and password logins."
+    if params.get("timeout") is not None and params["timeout"] <= 0:
+        return "timeout must be a positive number of seconds, not %s." % params["timeout"]
+    return None
+
+
+def client_from_params(params, check_mode=False):
+    """Build the client for a module's validated parameters."""
+    return DocSpaceClient(
+        url=params["url"],
+        api_key=params.get("api_key"),
+        token=params.get("token"),
+        username=params.get("username"),
+        password=params.get("password"),
+        totp_secret=params.get("totp_secret"),
+        validate_certs=params.get("validate_certs", True),
+        ca_path=params.get("ca_path"),
+        timeout=params.get("timeout") or 30,
+        check_mode=check_mode,
+    )
+
+
+def connect(module):
+    """The client for an AnsibleModule, or fail_json when the options do not add up."""
+    problem = connection_problem(module.params)
+    if problem:
+        module.fail_json(msg=problem)
+    return client_from_params(module.params, check_mode=module.check_mode)

@@ -1,0 +1,163 @@
+#!/usr/bin/python
+# Copyright: Contributors to the onlyoffice.docspace collection
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: docspace_tfa_info
+short_description: Read a DocSpace portal's TFA policy and the calling account's TFA state
+version_added: 0.1.0
+description:
+  - Reads the portal-wide two-factor authentication policy of an ONLYOFFICE DocSpace
+    portal, which methods the portal offers, and the TFA state of the account the module
+    logs in as.
+  - When that account has an authenticator app linked, it also counts the account's
+    backup codes and how many of them are still unused. It never returns the codes.
+  - Sends only C(GET) requests, and none that issues a key, so it is safe to run
+    against any portal at any time.
+author:
+  - onlyoffice.docspace maintainers
+extends_documentation_fragment:
+  - onlyoffice.docspace.connection
+attributes:
+  check_mode:
+    support: full
+    details:
+      - The module changes nothing, so it runs the same way in check mode.
+  diff_mode:
+    support: none
+    details:
+      - The module changes nothing, so there is no diff.
+notes:
+  - Any signed-in account may read the policy; reading the owner and admin flags and the
+    backup-code counts concerns the calling account only.
+seealso:
+  - module: onlyoffice.docspace.docspace_tfa_settings
+  - module: onlyoffice.docspace.docspace_tfa_codes
+"""
+
+EXAMPLES = r"""
+- name: Read the TFA policy
+  onlyoffice.docspace.docspace_tfa_info:
+    url: https://docspace.example.com
+    api_key: "{{ vault_docspace_api_key }}"
+  register: tfa
+
+- name: Fail when the calling account is running low on backup codes
+  ansible.builtin.assert:
+    that: tfa.backup_codes is none or tfa.backup_codes.unused >= 2
+    fail_msg: Only {{ tfa.backup_codes.unused }} backup codes left; regenerate them.
+"""
+
+RETURN = r"""
+settings:
+  description: The portal's TFA policy.
+  returned: success
+  type: dict
+  contains:
+    method:
+      description: The method in force, V(app), V(sms) or V(none).
+      type: str
+      sample: app
+    trusted_ips:
+      description: Trusted IP entries, canonical and sorted.
+      type: list
+      elements: str
+      sample: [192.0.2.0/24]
+    mandatory_users:
+      description: Ids of mandatory users, lower case and sorted.
+      type: list
+      elements: str
+      sample: []
+    mandatory_groups:
+      description: Ids of mandatory groups, lower case and sorted.
+      type: list
+      elements: str
+      sample: []
+    available_methods:
+      description: The methods this portal offers.
+      type: list
+      elements: str
+      sample: [app]
+account:
+  description: The account the module logged in as.
+  returned: success
+  type: dict
+  contains:
+    id:
+      description: The account's id.
+      type: str
+      sample: 2b1c7a52-1b7e-4c8e-9d0a-5a7b1c2d3e4f
+    email:
+      description: The account's e-mail address.
+      type: str
+      sample: admin@example.com
+    is_owner:
+      description: Whether the account owns the portal.
+      type: bool
+      sample: false
+    is_admin:
+      description: Whether the account is a DocSpace admin.
+      type: bool
+      sample: true
+    tfa_app_enabled:
+      description: Whether the account has an authenticator app linked.
+      type: bool
+      sample: true
+backup_codes:
+  description:
+    - Counts of the calling account's backup codes. Null when the account has no app
+      linked or the portal's app method is off, since DocSpace then keeps no usable codes.
+  returned: success
+  type: dict
+  contains:
+    total:
+      description: How many backup codes the account has.
+      type: int
+      sample: 5
+    unused:
+      description: How many of them have not been used yet.
+      type: int
+      sample: 4
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.onlyoffice.docspace.plugins.module_utils import _portal
+from ansible_collections.onlyoffice.docspace.plugins.module_utils._client import (
+    DocSpaceError,
+    NotAvailable,
+)
+from ansible_collections.onlyoffice.docspace.plugins.module_utils._connection import (
+    connect,
+    connection_argument_spec,
+)
+
+
+def main():
+    module = AnsibleModule(argument_spec=connection_argument_spec(), supports_check_mode=True)
+    client = connect(module)
+
+    try:
+        settings = _portal.read_policy(client)
+        account = _portal.read_account(client)
+        backup_codes = None
+        if account["tfa_app_enabled"] and settings["method"] == "app":
+            try:
+                backup_codes = _portal.read_backup_code_counts(client)
+            except NotAvailable:
+                backup_codes = None
+        module.exit_json(
+            changed=False, settings=settings, account=account, backup_codes=backup_codes
+        )
+    except DocSpaceError as exc:
+        module.fail_json(msg=str(exc), **exc.details())
+    finally:
+        client.logout()
+
+
+if __name__ == "__main__":
+    main()
