@@ -46,7 +46,7 @@ pytest: venv collection
 test: lint pytest sanity
 
 demo: venv collection
-	tools/demo.sh
+	$(BIN)/python tools/demo.py
 
 lock:
 	$(PYTHON) -m venv .build/lock-venv
