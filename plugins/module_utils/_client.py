@@ -219,9 +219,23 @@ class DocSpaceClient:
         """Whether this client's credentials outlive DocSpace signing every session out."""
         return self.auth_kind == "api_key"
 
+    def _bare_api_key(self):
+        key = self.api_key or ""
+        if key.lower().startswith("bearer "):
+            key = key[len("bearer ") :]
+        return key
+
     def _secrets(self):
-        found = [self.api_key, self.token, self.password, self.totp_secret, self._session_token]
-        return [s for s in found if s]
+        found = [
+            self.api_key,
+            self._bare_api_key(),
+            self.token,
+            self.password,
+            self.totp_secret,
+            self._session_token,
+        ]
+        # Longest first, so a secret that contains another is masked whole.
+        return sorted(set(s for s in found if s), key=len, reverse=True)
 
     def mask(self, text):
         """Replace every secret this client knows with a mask."""
@@ -233,10 +247,7 @@ class DocSpaceClient:
 
     def _auth_headers(self):
         if self.api_key:
-            key = self.api_key
-            if key.lower().startswith("bearer "):
-                key = key[len("bearer ") :]
-            return {"Authorization": "Bearer " + key}
+            return {"Authorization": "Bearer " + self._bare_api_key()}
         if self.token:
             return {"Authorization": self.token}
         if self._session_token is None:
@@ -302,15 +313,15 @@ class DocSpaceClient:
 
     def _fresh_totp_code(self):
         """A code from totp_secret, never the one this client already sent."""
+        now = self._clock()
+        if _totp.time_step(now) == self._last_totp_step:
+            self._sleep(_totp.STEP - now % _totp.STEP + 0.5)
+            now = self._clock()
         try:
-            step = _totp.time_step(self._clock())
-            if step == self._last_totp_step:
-                self._sleep(_totp.STEP - self._clock() % _totp.STEP + 0.5)
-                step = _totp.time_step(self._clock())
-            code = _totp.totp(self.totp_secret, for_time=self._clock())
+            code = _totp.totp(self.totp_secret, for_time=now)
         except ValueError as exc:
             raise AuthenticationFailed("totp_secret cannot be used: %s" % exc) from None
-        self._last_totp_step = step
+        self._last_totp_step = _totp.time_step(now)
         return code
 
     def logout(self):
@@ -348,7 +359,9 @@ class DocSpaceClient:
     def request(self, method, path, body=None, query=None, headers=None, authenticated=True):
         """Send one API call and return the Response; raise DocSpaceError on failure."""
         method = method.upper()
-        if self.check_mode and (method != "GET" or path in KEY_ISSUING_PATHS):
+        # DocSpace routes ignore case and slashes at either end; so does this guard.
+        route = path.strip("/").lower()
+        if self.check_mode and (method != "GET" or route in KEY_ISSUING_PATHS):
             raise CheckModeRefused(
                 "Refused to send %s %s in check mode: it would change the portal or issue a "
                 "new key." % (method, api_path(path)),

@@ -65,6 +65,18 @@ def _parse_address(text, option, original):
         raise PolicyError("%s: %r is not an IP address." % (option, original)) from None
 
 
+def _canonical(address):
+    """RFC 5952 text, the form DocSpace prints; the same on every Python version.
+
+    Python before 3.13 writes an IPv4-mapped address in hex (::ffff:a00:1), which never
+    equals the ::ffff:10.0.0.1 that DocSpace compares a single address against.
+    """
+    mapped = getattr(address, "ipv4_mapped", None)
+    if mapped is not None:
+        return "::ffff:%s" % mapped
+    return str(address)
+
+
 def normalize_trusted_ip(value, option="trusted_ips"):
     """One trusted-IP entry in the canonical form DocSpace compares.
 
@@ -82,9 +94,12 @@ def normalize_trusted_ip(value, option="trusted_ips"):
             raise PolicyError(
                 "%s: %r mixes IPv4 and IPv6; a range must stay in one family." % (option, value)
             )
+        low_text, high_text = _canonical(low), _canonical(high)
         if low > high:
-            raise PolicyError("%s: %r is reversed; write it as %s-%s." % (option, value, high, low))
-        return "%s-%s" % (low, high)
+            raise PolicyError(
+                "%s: %r is reversed; write it as %s-%s." % (option, value, high_text, low_text)
+            )
+        return "%s-%s" % (low_text, high_text)
     if "/" in text:
         address_text, _sep, prefix = text.partition("/")
         address = _parse_address(address_text.strip(), option, value)
@@ -95,17 +110,18 @@ def normalize_trusted_ip(value, option="trusted_ips"):
             network = ipaddress.ip_network("%s/%s" % (address, int(prefix)), strict=False)
         except ValueError:
             raise PolicyError("%s: %r has no valid prefix length." % (option, value)) from None
+        if network.version == 6:
+            raise PolicyError(
+                "%s: %r is an IPv6 CIDR block, which DocSpace cannot match; write it as the "
+                "range %s-%s."
+                % (option, value, _canonical(network.network_address), _canonical(network[-1]))
+            )
         if network.network_address != address:
             raise PolicyError(
                 "%s: %r has host bits set; the block is %s." % (option, value, network)
             )
-        if network.version == 6:
-            raise PolicyError(
-                "%s: %r is an IPv6 CIDR block, which DocSpace cannot match; write it as the "
-                "range %s-%s." % (option, value, network.network_address, network[-1])
-            )
         return str(network)
-    return str(_parse_address(text, option, value))
+    return _canonical(_parse_address(text, option, value))
 
 
 # GUIDs -------------------------------------------------------------------------------

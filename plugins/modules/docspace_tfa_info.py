@@ -19,15 +19,17 @@ description:
   - Sends only C(GET) requests, and none that issues a key, so it is safe to run
     against any portal at any time.
 author:
-  - onlyoffice.docspace maintainers
+  - onlyoffice.docspace maintainers (@onlyoffice)
 extends_documentation_fragment:
   - onlyoffice.docspace.connection
 attributes:
   check_mode:
+    description: Whether the task can run with C(--check), reporting what it would change and changing nothing.
     support: full
     details:
       - The module changes nothing, so it runs the same way in check mode.
   diff_mode:
+    description: Whether the task shows, with C(--diff), the state before and after its change.
     support: none
     details:
       - The module changes nothing, so there is no diff.

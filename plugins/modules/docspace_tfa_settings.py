@@ -23,15 +23,17 @@ description:
   - Every value is validated before the first request; a task that fails on bad input
     sends nothing.
 author:
-  - onlyoffice.docspace maintainers
+  - onlyoffice.docspace maintainers (@onlyoffice)
 extends_documentation_fragment:
   - onlyoffice.docspace.connection
 attributes:
   check_mode:
+    description: Whether the task can run with C(--check), reporting what it would change and changing nothing.
     support: full
     details:
       - Sends only C(GET) requests and reports the change the real run would make.
   diff_mode:
+    description: Whether the task shows, with C(--diff), the state before and after its change.
     support: full
     details:
       - Shows the policy before and after, in canonical form.
