@@ -43,7 +43,10 @@ def run_playbook(portal, extra_args, title):
         json.dumps(extra),
         *extra_args,
     ]
-    print("\n=== %s: ansible-playbook %s %s" % (title, PLAYBOOK.relative_to(ROOT), " ".join(extra_args)))
+    print(
+        "\n=== %s: ansible-playbook %s %s"
+        % (title, PLAYBOOK.relative_to(ROOT), " ".join(extra_args))
+    )
     completed = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     print(completed.stdout.rstrip())
     if completed.returncode != 0:
@@ -74,7 +77,9 @@ def main():
             counts = run_playbook(portal, args, title)
             log = emulator.log()
             writes = [entry for entry in log if entry["method"] != "GET"]
-            summary.append((title, counts.get("changed", "?"), len(log), len(writes), summarise(log)))
+            summary.append(
+                (title, counts.get("changed", "?"), len(log), len(writes), summarise(log))
+            )
         print("\n=== Summary")
         for title, changed, requests, writes, calls in summary:
             print(

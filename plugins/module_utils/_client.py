@@ -25,7 +25,7 @@ from ansible.module_utils.six.moves.urllib.parse import quote, urlencode, urlspl
 from ansible.module_utils.urls import ConnectionError as UrlsConnectionError
 from ansible.module_utils.urls import Request, SSLValidationError
 
-from ansible_collections.onlyoffice.docspace.plugins.module_utils import _totp
+from ansible_collections.onlyoffice.docspace.plugins.module_utils import _app, _totp
 
 API_PREFIX = "/api/2.0/"
 RETRY_STATUSES = (429, 502, 503, 504)
@@ -35,6 +35,8 @@ KEY_ISSUING_PATHS = ("settings/tfaapp/confirm",)
 LOGIN_PATH = "authentication"
 LOGOUT_PATH = "authentication/logout"
 BODY_EXCERPT = 200
+HTML_PAGE = "an HTML page"
+HTML_INSTEAD = "an HTML page instead of a DocSpace answer"
 MASK = "********"
 
 
@@ -47,6 +49,10 @@ class DocSpaceError(Exception):
         self.method = method
         self.path = path
         self.status = status
+
+    # Set on errors that come from an HTTP answer, for callers that word their own message.
+    headers = None
+    server_message = ""
 
     def __str__(self):
         return self.message
@@ -267,10 +273,31 @@ class DocSpaceClient:
             self._session_token = result["token"]
             self._logged_in = True
             return
+        if result.get("sms") and not result.get("tfa"):
+            raise TfaLoginRequired(
+                "The account %s must pass two-factor authentication by SMS to log in, which "
+                "the collection cannot do. Use an api_key, which DocSpace does not challenge."
+                % self.username,
+                "POST",
+                api_path(LOGIN_PATH),
+                answer.status,
+            )
         if not result.get("tfa"):
             raise InvalidResponse(
                 "POST %s answered without a token or a TFA challenge; is url a DocSpace "
                 "portal?" % api_path(LOGIN_PATH),
+                "POST",
+                api_path(LOGIN_PATH),
+                answer.status,
+            )
+        if result.get("tfaKey"):
+            # DocSpace offers a secret only to an account with no app linked, and a login
+            # with a code would link one: a change no login should make on its own.
+            raise TfaLoginRequired(
+                "The account %s must pass two-factor authentication to log in, but has no "
+                "authenticator app linked yet, and logging in with a code would link one. Link "
+                "an app first with onlyoffice.docspace.docspace_tfa_app (logged in with the "
+                "account's api_key), then log in with totp_secret." % self.username,
                 "POST",
                 api_path(LOGIN_PATH),
                 answer.status,
@@ -285,27 +312,46 @@ class DocSpaceClient:
                 api_path(LOGIN_PATH),
                 answer.status,
             )
+        skew = _app.clock_skew(
+            answer.headers.get("Date") if answer.headers else None, self._clock()
+        )
         code = self._fresh_totp_code()
         body = dict(credentials, code=code)
         path = "%s/%s" % (LOGIN_PATH, quote(code, safe=""))
+        # The code is never retried, and never named: not in a message, not in error.path.
+        shown = api_path(LOGIN_PATH + "/{code}")
         try:
             answer = self._send("POST", path, body=body, authenticated=False)
         except AuthenticationFailed as exc:
             raise AuthenticationFailed(
-                "DocSpace rejected the TOTP code computed from totp_secret for %s. Check that "
-                "totp_secret belongs to this account and that this machine's clock is right "
-                "(%s)." % (self.username, exc.message),
+                (
+                    "DocSpace rejected the TOTP code computed from totp_secret for %s (POST %s "
+                    "answered %s). Check that totp_secret belongs to this account's linked app and "
+                    "that this machine's clock is right. DocSpace also refuses every code once the "
+                    "account has had five code checks within a minute, successful logins "
+                    "included; then wait a minute. %s"
+                    % (self.username, shown, exc.status, _app.skew_sentence(skew))
+                ).strip(),
                 "POST",
-                api_path(LOGIN_PATH + "/{code}"),
+                shown,
                 exc.status,
             ) from None
+        except DocSpaceError as exc:
+            error = type(exc)(
+                exc.message.replace(api_path(path), shown).replace(code, MASK),
+                "POST",
+                shown,
+                exc.status,
+            )
+            error.headers = exc.headers
+            error.server_message = exc.server_message
+            raise error from None
         token = (answer.envelope_response or {}).get("token")
         if not token:
             raise InvalidResponse(
-                "POST %s accepted the TOTP code but returned no token."
-                % api_path(LOGIN_PATH + "/{code}"),
+                "POST %s accepted the TOTP code but returned no token." % shown,
                 "POST",
-                api_path(LOGIN_PATH + "/{code}"),
+                shown,
                 answer.status,
             )
         self._session_token = token
@@ -389,6 +435,10 @@ class DocSpaceClient:
             try:
                 return self._send_once(method, path, body, query, headers, authenticated)
             except (RateLimited, ServerError, TransportError) as exc:
+                # Only this request's own failure may repeat it: a login that failed on
+                # the way (a POST) must not be sent again by the GET or PUT that needed it.
+                if (exc.method, exc.path) != (method, api_path(path)):
+                    raise
                 wait = self._retry_wait(method, exc, attempt)
                 if wait is None:
                     raise
@@ -536,13 +586,19 @@ class DocSpaceClient:
                     status,
                 )
             return Response(status, headers, text, data)
-        raise self._http_error(method, shown, status, headers, text, data)
+        error = self._http_error(method, shown, status, headers, text, data)
+        error.headers = headers
+        error.server_message = self.mask(_server_message(data, text, headers))
+        raise error
 
     def _http_error(self, method, shown, status, headers, text, data):
         server_message = self.mask(_server_message(data, text, headers))
         where = "%s %s answered %s" % (method, shown, status)
         if server_message:
-            where += ": %s" % server_message
+            where += ": %s" % server_message.rstrip(".")
+        if server_message == HTML_INSTEAD:
+            # A page instead of the API means url points somewhere else: say where.
+            where += " from %s" % self.url
         if status in (403, 405, 500) and is_not_available_message(server_message):
             return NotAvailable(
                 "%s %s: DocSpace reports that this two-factor setting is not available (%s). "
@@ -564,8 +620,8 @@ class DocSpaceClient:
             if not server_message:
                 where += " with an empty body"
             return AccessDenied(
-                "%s. The account is not allowed to do this; changing the TFA policy needs the "
-                "DocSpace owner or an admin." % where,
+                "%s. The account is not allowed to do this%s."
+                % (where, _access_hint(method, shown)),
                 method,
                 shown,
                 status,
@@ -603,15 +659,27 @@ class DocSpaceClient:
         return DocSpaceError(where + ".", method, shown, status)
 
 
+def _access_hint(method, shown):
+    """What DocSpace requires for the call that was refused, where the collection knows."""
+    if method == "PUT" and shown in (
+        api_path("settings/tfaapp"),
+        api_path("settings/tfaappwithlink"),
+    ):
+        return "; changing the TFA policy needs the portal owner or a DocSpace admin"
+    if method == "PUT" and shown == api_path("settings/tfaappnewapp"):
+        return "; only the portal owner may unlink another account's app"
+    return ""
+
+
 def _one_line(text):
     return " ".join((text or "").split())
 
 
 def _content_kind(headers):
     ctype = (headers.get("Content-Type") if headers else None) or "no content type"
-    ctype = ctype.split(";")[0].strip()
+    ctype = ctype.split(";")[0].strip().lower()
     if "html" in ctype:
-        return "an HTML page"
+        return HTML_PAGE
     return "a %s body" % ctype
 
 
@@ -633,9 +701,9 @@ def _server_message(data, text, headers):
             return ""
     if not text.strip():
         return ""
-    kind = _content_kind(headers)
-    if "html" in kind:
-        return "an HTML page instead of a DocSpace answer"
+    # An HTML page is a login page, proxy or error page, not DocSpace: say so, do not quote it.
+    if _content_kind(headers) == HTML_PAGE or text.lstrip()[:1] == "<":
+        return HTML_INSTEAD
     return _one_line(text)[:BODY_EXCERPT]
 
 

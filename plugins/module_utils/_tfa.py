@@ -41,7 +41,8 @@ def _ascii(value):
 def _text(value, option):
     if not isinstance(value, string_types):
         raise PolicyError(
-            "%s: %r is a %s, not a string; quote it." % (option, value, type(value).__name__)
+            "%s: %r is not a string (YAML read it as %s); quote it."
+            % (option, value, type(value).__name__)
         )
     return text_type(value).strip()
 

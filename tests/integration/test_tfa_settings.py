@@ -7,7 +7,7 @@ apply again. The emulator's request log shows what reached the portal each time.
 from __future__ import annotations
 
 import pytest
-from conftest import connection_for, writes
+from play_helpers import connection_for, writes
 
 pytestmark = pytest.mark.slow
 
