@@ -7,6 +7,8 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -149,3 +151,32 @@ def test_it_listens_on_127_0_0_1_only():
             sock.connect(("127.0.0.2", port))
     finally:
         finish(process)
+
+
+ORPHAN_SCRIPT = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from docspace_emulator.control import Emulator
+emulator = Emulator.start(portals=1, tls=True)
+print(emulator.process.pid, emulator.ca_file, flush=True)
+time.sleep(60)
+"""
+
+
+def test_an_emulator_stops_when_its_test_process_dies():
+    # The helper's stdin pipe closes with the dead process; the emulator notices and exits.
+    parent = subprocess.Popen(
+        [sys.executable, "-c", ORPHAN_SCRIPT, str(SERVE.parent)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    pid_text, ca_file = parent.stdout.readline().split()
+    parent.kill()
+    parent.wait()
+    parent.stdout.close()
+
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{pid_text}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not Path(f"/proc/{pid_text}").exists()
+    assert not Path(ca_file).exists()

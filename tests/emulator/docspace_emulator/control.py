@@ -24,17 +24,23 @@ import requests
 SERVE = Path(__file__).resolve().parents[1] / "serve"
 
 
+def _read_all(file) -> str:
+    """The whole file, read without moving the offset the emulator appends at."""
+    descriptor = file.fileno()
+    return os.pread(descriptor, os.fstat(descriptor).st_size, 0).decode(errors="replace")
+
+
 class EmulatorError(RuntimeError):
     """The emulator did not start, or a control call was refused."""
 
 
 class Emulator:
-    def __init__(self, process: subprocess.Popen, info: dict, stderr_path: Path, startup=None):
+    def __init__(self, process: subprocess.Popen, info: dict, stderr_file, startup=None):
         self.process = process
         self.info = info
         # Seconds from launching the process to reading its JSON line.
         self.startup_seconds = startup
-        self._stderr_path = stderr_path
+        self._stderr_file = stderr_file
         self._http = requests.Session()
         self._http.verify = info["ca_file"] or True
 
@@ -54,12 +60,20 @@ class Emulator:
         if tls:
             command.append("--tls")
         started = time.monotonic()
-        handle, name = tempfile.mkstemp(prefix="docspace-emulator-", suffix=".stderr")
-        stderr_path = Path(name)
-        with os.fdopen(handle, "w") as stderr:
-            process = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr, text=True
-            )
+        # An already-unlinked file in append mode: the emulator's messages can be read at
+        # any time, and nothing is left in /tmp whatever happens to either process. It
+        # lives as long as this Emulator, so stop() closes it rather than a with-block.
+        stderr = tempfile.TemporaryFile(mode="a+b", prefix="docspace-emulator-")  # noqa: SIM115
+        # The emulator watches this stdin pipe: if the test process dies without
+        # calling stop(), the pipe closes and the emulator exits on its own.
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            env={**os.environ, "DOCSPACE_EMULATOR_WATCH_STDIN": "1"},
+        )
         first_line = []
         reader = threading.Thread(
             target=lambda: first_line.append(process.stdout.readline()), daemon=True
@@ -70,23 +84,27 @@ class Emulator:
         if not line.strip():
             process.kill()
             process.wait()
-            detail = stderr_path.read_text(errors="replace")
-            stderr_path.unlink()
+            process.stdin.close()
+            process.stdout.close()
+            detail = _read_all(stderr)
+            stderr.close()
             raise EmulatorError(f"the emulator did not start within {timeout} s:\n{detail}")
-        return cls(process, json.loads(line), stderr_path, time.monotonic() - started)
+        return cls(process, json.loads(line), stderr, time.monotonic() - started)
 
     def stop(self, timeout: float = 10.0) -> None:
         """Terminate the process (it removes its TLS files) and wait for it."""
         if self.process.poll() is None:
+            self.process.stdin.close()
             self.process.terminate()
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self.process.stdin.close()
         self.process.stdout.close()
         self._http.close()
-        self._stderr_path.unlink(missing_ok=True)
+        self._stderr_file.close()
 
     def __enter__(self) -> Emulator:
         return self
@@ -120,7 +138,7 @@ class Emulator:
     @property
     def stderr(self) -> str:
         """What the emulator wrote on standard error so far (tracebacks, if any)."""
-        return self._stderr_path.read_text(errors="replace")
+        return _read_all(self._stderr_file)
 
     # Control API ----------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import signal
 import socket
@@ -19,6 +20,8 @@ from .model import World
 from .profiles import PROFILES
 
 HOST = "127.0.0.1"
+# Set to "1" by control.Emulator: stop when standard input is closed.
+WATCH_STDIN = "DOCSPACE_EMULATOR_WATCH_STDIN"
 
 
 def _tls(directory: Path):
@@ -36,6 +39,23 @@ def _tls(directory: Path):
     return context, str(ca_file)
 
 
+def _stop_when_stdin_closes(loop, stop: asyncio.Event) -> None:
+    """Stop once standard input reaches its end.
+
+    The Python helper keeps a pipe open on the emulator's stdin and asks for this, so an
+    emulator whose test process died (and so closed the pipe) stops and cleans up instead
+    of lingering. Started by hand, the emulator does not watch stdin at all.
+    """
+    descriptor = sys.stdin.fileno()
+
+    def readable() -> None:
+        if not os.read(descriptor, 4096):
+            loop.remove_reader(descriptor)
+            stop.set()
+
+    loop.add_reader(descriptor, readable)
+
+
 async def _serve(world: World, sock: socket.socket, ssl_context, ca_file) -> None:
     runner = web.AppRunner(
         make_app(world, ca_file), access_log=None, handle_signals=False, shutdown_timeout=1.0
@@ -47,6 +67,8 @@ async def _serve(world: World, sock: socket.socket, ssl_context, ca_file) -> Non
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    if os.environ.get(WATCH_STDIN) == "1":
+        _stop_when_stdin_closes(loop, stop)
     # The line is printed only once the socket accepts connections and a signal stops
     # the server cleanly: a reader may connect, or kill it, as soon as it has the line.
     sys.stdout.write(json.dumps(world.info(ca_file)) + "\n")
