@@ -50,6 +50,12 @@ options:
         answers a login with a TFA challenge, the module computes the current code from
         it and finishes the login.
       - Without it, a login that needs TFA fails with a message that says so.
+      - An account with no app linked yet cannot log in this way, because finishing
+        such a login with a code would link an app; link it with
+        M(onlyoffice.docspace.docspace_tfa_app) first.
+      - DocSpace checks at most five codes per account within a minute, successful logins
+        included, and refuses the rest. A play whose tasks log in as one such account many
+        times in a row should use that account's O(api_key) instead.
       - If not set, the value of the E(DOCSPACE_TOTP_SECRET) environment variable is used.
     type: str
   validate_certs:

@@ -279,22 +279,23 @@ def plan_link(state, account, policy):
     return Plan(True, [CONFIRM_REQUEST, SETUP_REQUEST, VALIDATE_REQUEST], before, {"linked": True})
 
 
+def check_may_unlink(caller, target_id):
+    """Refuse, before reading anything about the target, what only the owner may do."""
+    if target_id != caller["id"] and not caller["is_owner"]:
+        raise AppError(
+            "Only the portal owner may unlink another user's authenticator app, and %s is not "
+            "the owner. Run this task as the portal owner, or as user %s to unlink their own."
+            % (caller["email"] or caller["id"], target_id)
+        )
+
+
 def plan_unlink(caller, target):
     """Plan state absent: unlink ``target``'s app, which only its owner or the portal owner
     may do."""
+    check_may_unlink(caller, target["id"])
     before = {"linked": target["tfa_app_enabled"]}
     if not target["tfa_app_enabled"]:
         return Plan(False, [], before, before)
-    if target["id"] != caller["id"] and not caller["is_owner"]:
-        raise AppError(
-            "%s has an authenticator app linked, and only the portal owner may unlink another "
-            "user's app; %s is not the owner. Run this task as the portal owner, or as %s."
-            % (
-                target["email"] or target["id"],
-                caller["email"] or caller["id"],
-                target["email"] or target["id"],
-            )
-        )
     return Plan(True, [UNLINK_REQUEST], before, {"linked": False})
 
 

@@ -14,7 +14,9 @@ __metaclass__ = type
 
 import contextlib
 import email.utils
+import inspect
 import json
+import re
 import socket
 import ssl
 import time
@@ -23,7 +25,7 @@ from ansible.module_utils.six.moves.http_client import HTTPException
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 from ansible.module_utils.six.moves.urllib.parse import quote, urlencode, urlsplit
 from ansible.module_utils.urls import ConnectionError as UrlsConnectionError
-from ansible.module_utils.urls import Request, SSLValidationError
+from ansible.module_utils.urls import Request, SSLValidationError, make_context
 
 from ansible_collections.onlyoffice.docspace.plugins.module_utils import _app, _totp
 
@@ -38,6 +40,8 @@ BODY_EXCERPT = 200
 HTML_PAGE = "an HTML page"
 HTML_INSTEAD = "an HTML page instead of a DocSpace answer"
 MASK = "********"
+# Newer ansible-core releases (not 2.16) let a caller hand Request.open a TLS context.
+OPEN_TAKES_CONTEXT = "context" in inspect.signature(Request.open).parameters
 
 
 class DocSpaceError(Exception):
@@ -130,6 +134,24 @@ class Response:
         return self.data.get("response") if isinstance(self.data, dict) else None
 
 
+# The user:password@ part of a URL, however badly the rest is written.
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)?[^/@]*@")
+
+
+def _ascii(text):
+    return all(ord(char) < 128 for char in text)
+
+
+def header_problem(value):
+    """Why ``value`` cannot be sent in an HTTP header, or None."""
+    if any(ord(char) < 32 or ord(char) > 126 for char in value):
+        return (
+            "holds a character that cannot go into an HTTP header (a line break, another "
+            "control character or a non-ASCII letter)"
+        )
+    return None
+
+
 def api_path(path):
     """``settings/tfaapp`` -> ``/api/2.0/settings/tfaapp``."""
     return API_PREFIX + path.lstrip("/")
@@ -147,15 +169,46 @@ def normalize_url(url):
     if not url:
         raise ValueError("url is required: set it on the task or in DOCSPACE_URL.")
     url = url.strip()
+    shown = _USERINFO.sub(r"\1%s@" % MASK, url)
+    # urlsplit() drops line breaks and tabs without a word, so look before it does.
+    if any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in url):
+        raise ValueError("url must not contain spaces or control characters: %r." % shown)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError(
             "url must be the portal's address starting with https:// (or http://), for "
-            "example https://docspace.example.com, not %r." % url
+            "example https://docspace.example.com, not %r." % shown
         )
     if parts.query or parts.fragment:
-        raise ValueError("url must not carry a query string or fragment: %r." % url)
-    path = parts.path.rstrip("/")
+        raise ValueError("url must not carry a query string or fragment: %r." % shown)
+    if "@" in parts.netloc:
+        # Not quoted back: what is before the @ is a password more often than not.
+        raise ValueError(
+            "url must not carry a user name or password (user:password@host); give the "
+            "account as username and password, or better, use api_key."
+        )
+    if not _ascii(parts.netloc):
+        try:
+            ascii_host = parts.netloc.encode("idna").decode("ascii")
+        except UnicodeError:
+            ascii_host = None
+        suggestion = (
+            "; if you mean this internationalised name, write it as %s://%s"
+            % (parts.scheme, ascii_host)
+            if ascii_host
+            else ""
+        )
+        raise ValueError(
+            "url: the host name %s is not plain ASCII, so it may only look like the "
+            "portal's name%s." % (ascii(parts.netloc), suggestion)
+        )
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if port is not None and not 0 < port < 65536:
+        raise ValueError("url: %r has no valid port number." % parts.netloc)
+    path = quote(parts.path.rstrip("/"), safe="/%:@!$&'()*+,;=-._~")
     if path.endswith("/api/2.0"):
         raise ValueError(
             "url is the portal's address, without /api/2.0: use %s://%s%s."
@@ -207,6 +260,7 @@ class DocSpaceClient:
         self._session_token = None
         self._logged_in = False
         self._last_totp_step = None
+        self._tls_context = None
         self.retry_notes = []
 
     # Authentication ------------------------------------------------------------------
@@ -489,6 +543,7 @@ class DocSpaceClient:
                 follow_redirects="none",
                 use_proxy=True,
                 http_agent="onlyoffice.docspace-ansible",
+                **self._tls(),
             )
             status, resp_headers, payload = raw.getcode(), raw.headers, raw.read()
         except HTTPError as exc:
@@ -505,13 +560,39 @@ class DocSpaceClient:
             raise self._transport_error(method, shown, exc.reason) from None
         except (socket.timeout, HTTPException, OSError) as exc:
             raise self._transport_error(method, shown, exc) from None
+        except (ValueError, OverflowError) as exc:
+            # http.client refusing a header or a URL, before anything is sent. Its message
+            # quotes the value, which may be a credential: name only the kind of problem.
+            raise TransportError(
+                "%s %s was not sent: a connection option holds a value that HTTP cannot "
+                "carry (%s). Check url, api_key, token and timeout."
+                % (method, shown, type(exc).__name__),
+                method,
+                shown,
+            ) from None
         return self._interpret(method, shown, status, resp_headers, payload)
+
+    def _tls(self):
+        """Request.open arguments that reuse one TLS context for all of this client's calls:
+        building a context reads the system's CA store, which costs more than a request."""
+        if not OPEN_TAKES_CONTEXT:
+            return {}
+        if self._tls_context is None:
+            self._tls_context = make_context(
+                cafile=self.ca_path, validate_certs=self.validate_certs
+            )
+        return {"context": self._tls_context}
 
     def _tls_error(self, method, shown, exc):
         reason = str(getattr(exc, "reason", exc) or exc)
         if "hostname" in reason.lower() or "match" in reason.lower():
             hint = (
                 "the certificate is not for this host name; use the name on the certificate in url"
+            )
+        elif "wrong_version_number" in reason.lower() or "wrong version number" in reason.lower():
+            hint = (
+                "the server at this address does not speak TLS on this port; check the port, "
+                "and whether the portal is served over http:// instead"
             )
         else:
             hint = (
@@ -567,12 +648,15 @@ class DocSpaceClient:
             except ValueError:
                 data = None
         if 200 <= status < 300:
-            if data is None and text.strip():
-                kind = _content_kind(headers)
+            if data is None and text.strip() and text.strip() != "null":
+                if _content_kind(headers) == HTML_PAGE:
+                    kind = "an HTML page instead of JSON"
+                else:
+                    ctype = (headers.get("Content-Type") if headers else None) or "none"
+                    kind = "a body that is not valid JSON (Content-Type: %s)" % _one_line(ctype)
                 raise InvalidResponse(
-                    "%s %s answered %s with %s instead of JSON. Check that url (%s) is the "
-                    "DocSpace portal itself, not a login page or proxy."
-                    % (method, shown, status, kind, self.url),
+                    "%s %s answered %s with %s. Check that url (%s) is the DocSpace portal "
+                    "itself, not a login page or proxy." % (method, shown, status, kind, self.url),
                     method,
                     shown,
                     status,
@@ -630,6 +714,17 @@ class DocSpaceClient:
             return NotFound("%s. Check url and the ids given." % where, method, shown, status)
         if status == 400:
             return BadRequest(where + ".", method, shown, status)
+        if 300 <= status < 400:
+            location = _one_line(self.mask(headers.get("Location") if headers else None))
+            if location:
+                where += ", a redirect to %s" % location[:BODY_EXCERPT]
+            return DocSpaceError(
+                "%s. The collection does not follow redirects, so that credentials go only "
+                "where url says; set url to the portal's address, the one it redirects to." % where,
+                method,
+                shown,
+                status,
+            )
         if status == 429:
             error = RateLimited(
                 "%s. DocSpace is rate limiting this client; try again later or lower forks."

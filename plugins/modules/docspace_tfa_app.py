@@ -40,6 +40,9 @@ attributes:
       - Sends only C(GET) requests that issue no key, and reports in RV(requests) the
         requests the real run would send. It therefore returns no secret in check mode,
         not even with O(state=setup).
+      - Whether TFA applies to the account at all (it does not from a trusted IP, unless
+        the account is mandatory) shows only in the answer that issues a key, so check
+        mode cannot foresee that refusal.
   diff_mode:
     description: Whether the task shows, with C(--diff), the state before and after its change.
     support: full
@@ -68,8 +71,8 @@ options:
     description:
       - With O(state=absent), the id of the user whose app to unlink. If not given, the
         calling account's own app is unlinked.
-      - Only the portal owner may unlink another user's app. The module checks this before
-        sending anything that changes the portal.
+      - Only the portal owner may unlink another user's app. For any other account the
+        module refuses such a task before it sends anything about that user.
     type: str
 notes:
   - B(The secret, the URI and the QR image are secrets.) Anyone who has one can compute the
@@ -85,6 +88,9 @@ notes:
   - Unlinking an app ends every session of that account and makes DocSpace hand out a new
     secret on the next link. When another user's app is unlinked, DocSpace sends them an
     e-mail to link a new one.
+  - DocSpace checks at most five codes per account within a minute, successful ones
+    included, and answers the rest with a message about too many text messages, although
+    no text message is involved. The module says so in its own words.
 seealso:
   - module: onlyoffice.docspace.docspace_tfa_settings
   - module: onlyoffice.docspace.docspace_tfa_codes
@@ -117,6 +123,7 @@ EXAMPLES = r"""
   register: alice_setup
   no_log: true
 
+# alice_code comes from vars_prompt or -e alice_code=012345, both of which give a string.
 - name: Link it with the code the person's app shows
   onlyoffice.docspace.docspace_tfa_app:
     url: https://docspace.example.com
@@ -158,7 +165,7 @@ uri:
       and password managers import.
   returned: when O(state=present) linked an app, or O(state=setup) fetched it; never in check mode
   type: str
-  sample: otpauth://totp/docspace.example.com:robot%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=docspace.example.com
+  sample: otpauth://totp/ds.example.com:bot%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=ds.example.com
 qr:
   description:
     - B(A secret.) The QR code of the URI, as a C(data:image/png;base64,...) URL that a
@@ -167,7 +174,10 @@ qr:
   type: str
 backup_codes:
   description: Counts of the calling account's backup codes, never the codes.
-  returned: with O(state=present) when the account has an app linked; in check mode only when it had one already
+  returned: >-
+    with O(state=present) when the account has an app linked; in check mode only when it
+    had one already. Null while the portal's app method is off, as DocSpace then keeps no
+    usable codes.
   type: dict
   contains:
     total:
@@ -184,7 +194,7 @@ activation_url:
       It carries no key.
   returned: when O(state=absent) unlinked the calling account's own app
   type: str
-  sample: https://docspace.example.com/confirm/TfaActivation?type=TfaActivation&uid=2b1c7a52-1b7e-4c8e-9d0a-5a7b1c2d3e4f
+  sample: https://docspace.example.com/confirm/TfaActivation?type=TfaActivation&uid=...
 requests:
   description:
     - The requests that change the portal or issue a key, in order; the ones this run
@@ -215,6 +225,7 @@ from ansible_collections.onlyoffice.docspace.plugins.module_utils import _portal
 from ansible_collections.onlyoffice.docspace.plugins.module_utils._app import (
     AppError,
     check_code,
+    check_may_unlink,
     check_options,
     plan_link,
     plan_unlink,
@@ -245,12 +256,15 @@ def argument_spec():
 
 
 def unlink_warning(account, client):
-    warning = (
-        "DocSpace ended every session of %s, the one this task used included; sign in again."
-        % (account["email"] or account["id"])
-    )
+    warning = "DocSpace ended every signed-in session of %s" % (account["email"] or account["id"])
+    if client.auth_kind == "api_key":
+        return warning + "; API keys, such as the one this task used, are not sessions."
+    warning += ", the one this task used included."
     if client.auth_kind == "password":
-        warning += " The next login asks to link a new app; link it with the account's api_key."
+        warning += (
+            " While TFA applies to it, its next password login asks for a new app: link one "
+            "with this module and the account's api_key."
+        )
     return warning
 
 
@@ -274,6 +288,7 @@ def main():
         if state == "absent":
             target = account
             if user_id is not None and user_id != account["id"]:
+                check_may_unlink(account, user_id)
                 target = _portal.read_user(client, user_id)
             plan = plan_unlink(account, target)
         else:
@@ -288,7 +303,7 @@ def main():
         }
         if module.check_mode or not plan.requests:
             if state == "present" and account["tfa_app_enabled"]:
-                result["backup_codes"] = _portal.read_backup_code_counts(client)
+                result["backup_codes"] = _portal.backup_code_counts_or_none(client)
             module.exit_json(**result)
 
         if state == "absent":

@@ -18,9 +18,8 @@ description:
     C(GET /api/2.0/settings/tfaappcodes) and regenerates them with
     C(PUT /api/2.0/settings/tfaappnewcodes) only when fewer than O(min_unused) remain.
   - With O(state=regenerated) it regenerates them on every run.
-  - B(Regenerating replaces every backup code of the account. The old codes stop working at
-    once, used or not), including any a person has printed or stored. The module warns
-    each time.
+  - B(Regenerating replaces every backup code of the account, and the old ones stop working
+    at once), including any a person has printed or stored. The module warns each time.
   - Returns how many codes the account has and how many are unused. It returns the codes
     themselves only with O(return_codes=true).
   - Before anything else it checks that the portal's TFA method is the authenticator app

@@ -4,6 +4,7 @@ every portal request and applies the faults a test asked for."""
 from __future__ import annotations
 
 import asyncio
+from email.utils import formatdate
 
 from aiohttp import web
 
@@ -49,7 +50,10 @@ async def record_and_fault(request: web.Request, handler):
             # Nothing reaches the client: the transport is gone before aiohttp writes.
             return web.Response(status=499)
         if fault.answers:
-            headers = {"Content-Type": fault.content_type or "text/plain; charset=utf-8"}
+            headers = {
+                "Content-Type": fault.content_type or "text/plain; charset=utf-8",
+                "Date": _http_date(world),
+            }
             headers.update(fault.headers)
             response = web.Response(
                 status=fault.status or 500,
@@ -63,8 +67,14 @@ async def record_and_fault(request: web.Request, handler):
     except web.HTTPException as exc:
         # Paths outside any portal route: ASP.NET's bare status, no aiohttp text body.
         response = web.Response(status=exc.status)
+    # The Date header follows the emulator clock, so a shifted clock shows as skew.
+    response.headers["Date"] = _http_date(world)
     entry["status"] = response.status
     return response
+
+
+def _http_date(world) -> str:
+    return formatdate(world.clock.now(), usegmt=True)
 
 
 async def _outside(request: web.Request):

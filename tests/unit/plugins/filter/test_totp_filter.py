@@ -138,7 +138,8 @@ def test_documentation_names_the_filter_and_its_options():
 
 
 def _tool(name):
-    for directory in (ROOT / ".venv" / "bin", Path(sys.executable).parent):
+    # The interpreter's own tools first, so a run under another ansible-core uses its CLI.
+    for directory in (Path(sys.executable).parent, ROOT / ".venv" / "bin"):
         if (directory / name).exists():
             return str(directory / name)
     pytest.fail("%s is not installed; run `make venv`" % name)

@@ -20,6 +20,7 @@ from ansible_collections.onlyoffice.docspace.plugins.module_utils._app import (
     AppError,
     backup_codes_problem,
     check_code,
+    check_may_unlink,
     check_min_unused,
     check_options,
     clock_skew,
@@ -401,20 +402,28 @@ def test_owner_unlinks_another_user():
 
 @pytest.mark.parametrize("caller_owner", [True, False])
 def test_unlinking_an_unlinked_account_changes_nothing(caller_owner):
-    caller = account(owner=caller_owner, ident=OWNER, email="boss@example.com")
-    plan = plan_unlink(caller, account(linked=False))
-    assert plan.changed is False
-    assert plan.requests == []
+    me = account(owner=caller_owner)
+    owner = account(owner=True, ident=OWNER, email="boss@example.com")
+    for caller in (me, owner):
+        plan = plan_unlink(caller, account(linked=False))
+        assert plan.changed is False
+        assert plan.requests == []
 
 
-def test_only_the_owner_unlinks_another_user():
+@pytest.mark.parametrize("linked", [True, False])
+def test_only_the_owner_unlinks_another_user(linked):
     admin = account(ident=OWNER, email="admin@example.com")
-    refused(
-        plan_unlink,
-        admin,
-        account(linked=True),
-        fragments=("only the portal owner", "admin@example.com", "user@example.com"),
-    )
+    for check in (plan_unlink, lambda caller, target: check_may_unlink(caller, target["id"])):
+        refused(
+            check,
+            admin,
+            account(linked=linked),
+            fragments=("Only the portal owner", "admin@example.com", USER),
+        )
+
+
+def test_anyone_may_unlink_their_own_app():
+    assert check_may_unlink(account(), USER) is None
 
 
 # Plans: backup codes -------------------------------------------------------------------

@@ -101,7 +101,7 @@ def test_tfa_login_sends_the_code_in_body_and_path(monkeypatch):
             (200, envelope({"id": "x"}), headers()),
         ],
     )
-    made, _ = client()
+    made = client()[0]
     made.get("people/@self")
     code = _totp.totp(SECRET, for_time=NOW)
     assert portal.sent[1][1] == URL + LOGIN + "/" + code
@@ -112,7 +112,7 @@ def test_tfa_login_sends_the_code_in_body_and_path(monkeypatch):
 def test_unlinked_account_is_refused_before_a_code_links_an_app(monkeypatch, totp_secret):
     offer = dict(CHALLENGE, tfaKey="KNVXASKSNZSG4T2G")
     portal = Portal(monkeypatch, [(200, envelope(offer), headers())])
-    made, _ = client(totp_secret=totp_secret)
+    made = client(totp_secret=totp_secret)[0]
     with pytest.raises(TfaLoginRequired) as info:
         made.get("people/@self")
     message = str(info.value)
@@ -126,7 +126,7 @@ def test_sms_challenge_is_refused_with_its_own_message(monkeypatch):
     Portal(
         monkeypatch, [(200, envelope({"tfa": False, "sms": True, "confirmUrl": URL}), headers())]
     )
-    made, _ = client()
+    made = client()[0]
     with pytest.raises(TfaLoginRequired) as info:
         made.get("people/@self")
     assert "SMS" in str(info.value)
@@ -163,7 +163,7 @@ def test_a_refused_code_says_how_far_the_clocks_are_apart(monkeypatch):
             (401, error(401, "User authentication failed"), headers(date_offset=-600)),
         ],
     )
-    made, _ = client()
+    made = client()[0]
     with pytest.raises(AuthenticationFailed) as info:
         made.get("people/@self")
     assert "10 minutes ahead of the portal's" in str(info.value)
@@ -178,7 +178,7 @@ def test_other_failures_of_the_code_step_do_not_name_the_code(monkeypatch, statu
             (status, error(status, "Login attempts exceeded"), headers()),
         ],
     )
-    made, _ = client()
+    made = client()[0]
     with pytest.raises(_client.DocSpaceError) as info:
         made.get("people/@self")
     code = _totp.totp(SECRET, for_time=NOW)
