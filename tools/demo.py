@@ -2,7 +2,7 @@
 
 1. --check --diff: the plan, and no write reaches the portal.
 2. apply: the change, one PUT.
-3. apply again: nothing to do, changed=0, one GET per task.
+3. apply again: nothing to do, changed=0, a single GET and no write.
 
 Each run prints its PLAY RECAP counts and what the emulator saw.
 """

@@ -37,6 +37,10 @@ def totp_filter(secret, for_time=None):
         # Older ansible-core hands an undefined value to the filter; str() of it raises
         # Ansible's usual error, which names the missing variable.
         secret = str(secret)
+    elif not isinstance(secret, (str, bytes)) and callable(getattr(secret, "is_encrypted", None)):
+        # Before 2.19, a vaulted variable reaches the filter still encrypted, as an
+        # AnsibleVaultEncryptedUnicode, which is not a str; str() decrypts it.
+        secret = str(secret)
     try:
         return totp(secret, for_time=_parse_time(for_time))
     except (TypeError, ValueError) as exc:

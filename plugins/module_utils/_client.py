@@ -577,6 +577,10 @@ class DocSpaceClient:
         building a context reads the system's CA store, which costs more than a request."""
         if not OPEN_TAKES_CONTEXT:
             return {}
+        if self._tls_context is None and not self.url.lower().startswith("https://"):
+            # Request.open builds a context when given none, even for http://. This one is
+            # never used for a handshake, as no redirect is followed, so it reads no CA store.
+            self._tls_context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         if self._tls_context is None:
             self._tls_context = make_context(
                 cafile=self.ca_path, validate_certs=self.validate_certs
@@ -591,8 +595,8 @@ class DocSpaceClient:
             )
         elif "wrong_version_number" in reason.lower() or "wrong version number" in reason.lower():
             hint = (
-                "the server at this address does not speak TLS on this port; check the port, "
-                "and whether the portal is served over http:// instead"
+                "check the port in url, and write http:// if the portal does not use TLS: the "
+                "server at this address does not speak TLS on this port"
             )
         else:
             hint = (

@@ -7,10 +7,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.onlyoffice.docspace.plugins.module_utils._client import (
     DocSpaceClient,
+    header_problem,
     normalize_url,
 )
 
@@ -30,6 +33,10 @@ ENV_NAMES = {
     "ca_path": "DOCSPACE_CA_PATH",
     "timeout": "DOCSPACE_TIMEOUT",
 }
+# Sent as HTTP headers: surrounding whitespace (a vault value's last line break) goes.
+HEADER_CREDENTIALS = ("api_key", "token")
+# A day; far beyond any sane answer time, and far below what a socket accepts.
+MAX_TIMEOUT = 86400
 
 
 def _option(name, **spec):
@@ -62,7 +69,17 @@ def connection_problem(params):
         normalize_url(params.get("url"))
     except ValueError as exc:
         return str(exc)
-    given = [label for label, names in AUTH_WAYS if any(params.get(n) for n in names)]
+    for name in HEADER_CREDENTIALS:
+        problem = header_problem(_credential(params, name) or "")
+        if problem:
+            # The value itself is never quoted: it is a secret, and the problem may be
+            # that it is two secrets, or a secret and something else.
+            return "%s %s; check that the whole %s, and nothing else, was copied." % (
+                name,
+                problem,
+                name,
+            )
+    given = [label for label, names in AUTH_WAYS if any(_credential(params, n) for n in names)]
     if not given:
         return (
             "No credentials: give api_key (DOCSPACE_API_KEY), token (DOCSPACE_TOKEN), or "
@@ -82,15 +99,33 @@ def connection_problem(params):
         return "totp_secret is used only with username and password logins."
     if params.get("timeout") is not None and params["timeout"] <= 0:
         return "timeout must be a positive number of seconds, not %s." % params["timeout"]
+    if params.get("timeout") is not None and params["timeout"] > MAX_TIMEOUT:
+        return "timeout must be at most %d seconds (a day), not %s." % (
+            MAX_TIMEOUT,
+            params["timeout"],
+        )
+    ca_path = params.get("ca_path")
+    if ca_path and not os.path.isfile(ca_path):
+        return "ca_path %s is not a file; give the PEM file with the portal's CA certificates." % (
+            ca_path
+        )
     return None
+
+
+def _credential(params, name):
+    """A header credential as it is sent: without surrounding whitespace."""
+    value = params.get(name)
+    if name in HEADER_CREDENTIALS and isinstance(value, str):
+        return value.strip()
+    return value
 
 
 def client_from_params(params, check_mode=False):
     """Build the client for a module's validated parameters."""
     return DocSpaceClient(
         url=params["url"],
-        api_key=params.get("api_key"),
-        token=params.get("token"),
+        api_key=_credential(params, "api_key"),
+        token=_credential(params, "token"),
         username=params.get("username"),
         password=params.get("password"),
         totp_secret=params.get("totp_secret"),

@@ -11,13 +11,19 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
+import re
 import time
+
+from ansible.module_utils.six import string_types
 
 from ansible_collections.onlyoffice.docspace.plugins.module_utils import _app
 from ansible_collections.onlyoffice.docspace.plugins.module_utils._client import (
+    LOGOUT_PATH,
     AccessDenied,
     AuthenticationFailed,
     BadRequest,
+    DocSpaceError,
     InvalidResponse,
     NotAvailable,
     NotFound,
@@ -34,6 +40,9 @@ CONFIRM_PATH = "settings/tfaapp/confirm"
 SETUP_PATH = "settings/tfaapp/setup"
 VALIDATE_PATH = "settings/tfaapp/validate"
 UNLINK_PATH = "settings/tfaappnewapp"
+AUTH_COOKIE = "asc_auth_key"
+# Enough to catch a typo; DocSpace itself decides whether the address exists.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def read_policy(client):
@@ -67,9 +76,19 @@ def _person(person, path):
     }
 
 
-def read_account(client):
-    """The calling account, from GET people/@self, in the collection's own words."""
-    return _person(client.get("people/@self"), "people/@self")
+def read_account(client, with_groups=False):
+    """The calling account, from GET people/@self, in the collection's own words.
+
+    With ``with_groups`` the account also lists the ids of the groups it belongs to.
+    """
+    person = client.get("people/@self")
+    account = _person(person, "people/@self")
+    if with_groups:
+        groups = (person or {}).get("groups") or []
+        account["groups"] = sorted(
+            set(str(g["id"]).lower() for g in groups if isinstance(g, dict) and g.get("id"))
+        )
+    return account
 
 
 def read_user(client, user_id):
@@ -114,6 +133,125 @@ def unknown_ids(client, users, groups):
     return missing
 
 
+# Names to ids ------------------------------------------------------------------------
+
+PEOPLE_BY_EMAIL_PATH = "people/email"
+GROUPS_PATH = "group"
+GROUPS_PAGE = 100
+
+
+class NameNotUnique(DocSpaceError):
+    """A group name that more than one group on the portal carries."""
+
+    kind = "not_unique"
+
+
+def names_problem(emails, group_names):
+    """A sentence naming the e-mails or group names that cannot be looked up, or None.
+
+    Pure: it runs before the first request, so a typo costs no call to the portal.
+    """
+    problems = []
+    bad = [e for e in emails if not isinstance(e, string_types) or not _EMAIL.match(e.strip())]
+    if bad:
+        problems.append("resolve_users: %s is not an e-mail address" % _names(bad))
+    bad = [n for n in group_names if not isinstance(n, string_types) or not n.strip()]
+    if bad:
+        problems.append("resolve_groups: %s is not a group name" % _names(bad))
+    return "; ".join(problems) + "." if problems else None
+
+
+def _names(values):
+    return ", ".join(repr(value) for value in values)
+
+
+def resolve_users(client, emails):
+    """E-mail -> user id, one GET people/email?email= each; returns (found, unknown)."""
+    found, unknown = {}, []
+    for email in emails:
+        try:
+            person = client.get(PEOPLE_BY_EMAIL_PATH, query={"email": email.strip()})
+        except NotFound:
+            unknown.append(email)
+            continue
+        found[email] = _person(person, PEOPLE_BY_EMAIL_PATH)["id"]
+    return found, unknown
+
+
+def read_groups(client):
+    """Every group of the portal as ``{id, name}``, from GET group, page by page.
+
+    A page that brings no group not seen before ends the listing, so a server that
+    ignores the paging parameters cannot keep the loop going.
+    """
+    groups, seen, start = [], set(), 0
+    while True:
+        page = client.get(GROUPS_PATH, query={"startIndex": start, "count": GROUPS_PAGE})
+        page = [g for g in page or [] if isinstance(g, dict) and g.get("id")]
+        new = [g for g in page if str(g["id"]).lower() not in seen]
+        for group in new:
+            seen.add(str(group["id"]).lower())
+            groups.append({"id": str(group["id"]).lower(), "name": group.get("name") or ""})
+        if len(page) < GROUPS_PAGE or not new:
+            return groups
+        start += len(page)
+
+
+def resolve_groups(client, names):
+    """Group name -> id, matched without regard to case; returns (found, unknown, shared).
+
+    ``shared`` maps a name that several groups carry to their ids.
+    """
+    found, unknown, shared = {}, [], {}
+    groups = read_groups(client) if names else []
+    for name in names:
+        wanted = name.strip().lower()
+        ids = sorted(set(g["id"] for g in groups if g["name"].strip().lower() == wanted))
+        if not ids:
+            unknown.append(name)
+        elif len(ids) > 1:
+            shared[name] = ids
+        else:
+            found[name] = ids[0]
+    return found, unknown, shared
+
+
+def resolve_names(client, emails, group_names):
+    """``{users: {email: id}, groups: {name: id}}`` for the given e-mails and group names.
+
+    Raises NotFound naming every e-mail and group name the portal does not know, and
+    NameNotUnique when a group name belongs to more than one group.
+    """
+    users, unknown_users = resolve_users(client, emails)
+    groups, unknown_groups, shared = resolve_groups(client, group_names)
+    problems = []
+    if unknown_users:
+        problems.append(
+            "no user on this portal has the e-mail %s (GET %s answered 404)"
+            % (_names(unknown_users), api_path(PEOPLE_BY_EMAIL_PATH))
+        )
+    if unknown_groups:
+        problems.append(
+            "no group on this portal is called %s (GET %s lists every group)"
+            % (_names(unknown_groups), api_path(GROUPS_PATH))
+        )
+    for name, ids in sorted(shared.items()):
+        problems.append(
+            "%r is the name of %d groups (%s); give the group's id instead"
+            % (name, len(ids), ", ".join(ids))
+        )
+    if problems:
+        error = NotFound if unknown_users or unknown_groups else NameNotUnique
+        path = PEOPLE_BY_EMAIL_PATH if unknown_users else GROUPS_PATH
+        raise error(
+            "Cannot resolve the names: %s." % "; ".join(problems),
+            "GET",
+            api_path(path),
+            404 if unknown_users else None,
+        )
+    return {"users": users, "groups": groups}
+
+
 def write_policy(client, plan, caller_id, with_link=False):
     """PUT the planned policy; returns the confirm URL when ``with_link`` is set."""
     path = POLICY_WITH_LINK_PATH if with_link else POLICY_PATH
@@ -142,6 +280,14 @@ def read_backup_code_counts(client):
     return count_backup_codes(read_backup_codes(client))
 
 
+def backup_code_counts_or_none(client):
+    """The counts, or None when DocSpace keeps no usable codes (app method off, no app)."""
+    try:
+        return read_backup_code_counts(client)
+    except NotAvailable:
+        return None
+
+
 def regenerate_backup_codes(client):
     """PUT settings/tfaappnewcodes: the old codes stop working; returns the new set."""
     codes = client.put(NEW_CODES_PATH) or []
@@ -162,6 +308,19 @@ def _set_cookies(headers):
         return headers.get_all("Set-Cookie") or []
     value = headers.get("Set-Cookie")
     return [value] if value else []
+
+
+def end_session_from(client, answer):
+    """Log out the session DocSpace opened with an ``asc_auth_key`` cookie on its own.
+
+    Validating a code and unlinking one's own app sign the account in anew; the module has
+    credentials of its own and leaves no session of DocSpace's making behind.
+    """
+    token = _app.cookie_value(_set_cookies(answer.headers), AUTH_COOKIE)
+    if not token:
+        return
+    with contextlib.suppress(DocSpaceError):
+        client.request("POST", LOGOUT_PATH, headers={"Authorization": token}, authenticated=False)
 
 
 def request_confirm(client, account):
@@ -273,7 +432,7 @@ def validate_code(client, confirm, code, computed, skew=None, clock=time.time):
         # The code would fail and count as an attempt against the user; say why instead.
         raise _app.AppError("Not sending the code to %s: %s" % (shown, _app.skew_sentence(skew)))
     try:
-        return _confirm_request(client, "POST", VALIDATE_PATH, confirm, {"code": code})
+        answer = _confirm_request(client, "POST", VALIDATE_PATH, confirm, {"code": code})
     except BadRequest as exc:
         if "incorrect code" not in exc.server_message.lower():
             raise
@@ -295,6 +454,8 @@ def validate_code(client, confirm, code, computed, skew=None, clock=time.time):
             shown,
             exc.status,
         ) from None
+    end_session_from(client, answer)
+    return answer.envelope_response
 
 
 def unlink_app(client, user_id):
@@ -304,7 +465,7 @@ def unlink_app(client, user_id):
     """
     shown = api_path(UNLINK_PATH)
     try:
-        answer = client.put(UNLINK_PATH, {"id": user_id})
+        answer = client.request("PUT", UNLINK_PATH, body={"id": user_id})
     except AccessDenied as exc:
         raise AccessDenied(
             "PUT %s answered %s: %s. Only the portal owner may unlink another user's app."
@@ -313,4 +474,6 @@ def unlink_app(client, user_id):
             shown,
             exc.status,
         ) from None
-    return answer if isinstance(answer, str) and answer else None
+    end_session_from(client, answer)
+    url = answer.envelope_response
+    return url if isinstance(url, str) and url else None

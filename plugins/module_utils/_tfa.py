@@ -28,6 +28,8 @@ API_LIST_NAMES = {
 }
 EMPTY_GUID = "00000000-0000-0000-0000-000000000000"
 _IPV4_OCTET = re.compile(r"^(0|[1-9][0-9]{0,2})$")
+# The longest right entry is an IPv6 range written out in full, under a hundred characters.
+MAX_ENTRY = 200
 
 
 class PolicyError(ValueError):
@@ -44,7 +46,14 @@ def _text(value, option):
             "%s: %r is not a string (YAML read it as %s); quote it."
             % (option, value, type(value).__name__)
         )
-    return text_type(value).strip()
+    text = text_type(value).strip()
+    if len(text) > MAX_ENTRY:
+        # Quoting all of it would bury the message; no right entry comes near this length.
+        raise PolicyError(
+            "%s: %r... (%d characters) is far longer than any valid entry."
+            % (option, text[:40], len(text))
+        )
+    return text
 
 
 # Trusted IPs -------------------------------------------------------------------------

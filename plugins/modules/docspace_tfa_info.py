@@ -17,7 +17,11 @@ description:
   - When that account has an authenticator app linked, it also counts the account's
     backup codes and how many of them are still unused. It never returns the codes.
   - Sends only C(GET) requests, and none that issues a key, so it is safe to run
-    against any portal at any time.
+    against any portal at any time. With O(username) and O(password) it also logs in and,
+    at the end, out again (two C(POST) requests that change no setting).
+  - Can also look up the ids of users by e-mail and of groups by name, for the
+    O(onlyoffice.docspace.docspace_tfa_settings#module:mandatory_users) and
+    O(onlyoffice.docspace.docspace_tfa_settings#module:mandatory_groups) of a policy.
 author:
   - onlyoffice.docspace maintainers (@onlyoffice)
 extends_documentation_fragment:
@@ -33,6 +37,26 @@ attributes:
     support: none
     details:
       - The module changes nothing, so there is no diff.
+options:
+  resolve_users:
+    description:
+      - E-mail addresses of users whose ids to look up, one C(GET /api/2.0/people/email)
+        each. The ids are returned in RV(resolved.users).
+      - The task fails, naming every address, when any of them belongs to no user on the
+        portal.
+    type: list
+    elements: str
+    default: []
+  resolve_groups:
+    description:
+      - Names of groups whose ids to look up in the portal's list of groups
+        (C(GET /api/2.0/group)). Names are matched without regard to case or to spaces at
+        either end. The ids are returned in RV(resolved.groups).
+      - The task fails, naming every name, when any of them belongs to no group, or to
+        more than one group (then give the group's id instead of its name).
+    type: list
+    elements: str
+    default: []
 notes:
   - Any signed-in account may read the policy; reading the owner and admin flags and the
     backup-code counts concerns the calling account only.
@@ -47,6 +71,24 @@ EXAMPLES = r"""
     url: https://docspace.example.com
     api_key: "{{ vault_docspace_api_key }}"
   register: tfa
+
+- name: Look up the ids of the users and groups a policy makes mandatory
+  onlyoffice.docspace.docspace_tfa_info:
+    url: https://docspace.example.com
+    api_key: "{{ vault_docspace_api_key }}"
+    resolve_users:
+      - security.officer@example.com
+    resolve_groups:
+      - Finance
+  register: names
+
+- name: Make them mandatory
+  onlyoffice.docspace.docspace_tfa_settings:
+    url: https://docspace.example.com
+    api_key: "{{ vault_docspace_api_key }}"
+    method: app
+    mandatory_users: "{{ names.resolved.users.values() | list }}"
+    mandatory_groups: "{{ names.resolved.groups.values() | list }}"
 
 - name: Fail when the calling account is running low on backup codes
   ansible.builtin.assert:
@@ -109,6 +151,28 @@ account:
       description: Whether the account has an authenticator app linked.
       type: bool
       sample: true
+    groups:
+      description:
+        - Ids of the groups the account belongs to, lower case and sorted; a mandatory
+          group makes its members mandatory.
+      type: list
+      elements: str
+      sample: [3f1c7a52-1b7e-4c8e-9d0a-5a7b1c2d3e4f]
+resolved:
+  description:
+    - The ids of the users and groups named in O(resolve_users) and O(resolve_groups).
+      Both are empty when nothing was asked.
+  returned: success
+  type: dict
+  contains:
+    users:
+      description: Each e-mail of O(resolve_users), as given, with the id of its user.
+      type: dict
+      sample: {security.officer@example.com: 2b1c7a52-1b7e-4c8e-9d0a-5a7b1c2d3e4f}
+    groups:
+      description: Each name of O(resolve_groups), as given, with the id of its group.
+      type: dict
+      sample: {Finance: 3f1c7a52-1b7e-4c8e-9d0a-5a7b1c2d3e4f}
 backup_codes:
   description:
     - Counts of the calling account's backup codes. Null when the account has no app
@@ -140,12 +204,22 @@ from ansible_collections.onlyoffice.docspace.plugins.module_utils._connection im
 
 
 def main():
-    module = AnsibleModule(argument_spec=connection_argument_spec(), supports_check_mode=True)
+    spec = connection_argument_spec()
+    spec.update(
+        resolve_users={"type": "list", "elements": "str", "default": []},
+        resolve_groups={"type": "list", "elements": "str", "default": []},
+    )
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    emails, group_names = module.params["resolve_users"], module.params["resolve_groups"]
+    problem = _portal.names_problem(emails, group_names)
+    if problem:
+        module.fail_json(msg=problem)
     client = connect(module)
 
     try:
         settings = _portal.read_policy(client)
-        account = _portal.read_account(client)
+        account = _portal.read_account(client, with_groups=True)
+        resolved = _portal.resolve_names(client, emails, group_names)
         backup_codes = None
         if account["tfa_app_enabled"] and settings["method"] == "app":
             try:
@@ -153,7 +227,11 @@ def main():
             except NotAvailable:
                 backup_codes = None
         module.exit_json(
-            changed=False, settings=settings, account=account, backup_codes=backup_codes
+            changed=False,
+            settings=settings,
+            account=account,
+            resolved=resolved,
+            backup_codes=backup_codes,
         )
     except DocSpaceError as exc:
         module.fail_json(msg=str(exc), **exc.details())

@@ -31,7 +31,9 @@ attributes:
     description: Whether the task can run with C(--check), reporting what it would change and changing nothing.
     support: full
     details:
-      - Sends only C(GET) requests and reports the change the real run would make.
+      - Sends only C(GET) requests and reports the change the real run would make. With
+        O(username) and O(password) it also logs in and, at the end, out again (two
+        C(POST) requests that change no setting).
   diff_mode:
     description: Whether the task shows, with C(--diff), the state before and after its change.
     support: full
@@ -208,6 +210,7 @@ from ansible_collections.onlyoffice.docspace.plugins.module_utils import _portal
 from ansible_collections.onlyoffice.docspace.plugins.module_utils._client import (
     DocSpaceError,
     ServerError,
+    TransportError,
 )
 from ansible_collections.onlyoffice.docspace.plugins.module_utils._connection import (
     connect,
@@ -330,6 +333,14 @@ def main():
             if not params["confirm_url"]:
                 raise
             write_error, link = exc, None
+        except TransportError as exc:
+            # The request left; whether the portal acted on it before the connection went
+            # is unknown, and "nothing changed" would be a guess.
+            module.fail_json(
+                msg="%s The portal may have saved the policy all the same; run the task "
+                "again to see what it holds." % exc,
+                **exc.details(),
+            )
         if params["confirm_url"]:
             result["confirm_url"] = link
 

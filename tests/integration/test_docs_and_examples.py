@@ -68,6 +68,6 @@ def test_make_demo_shows_plan_change_and_a_quiet_third_run():
     assert completed.returncode == 0, completed.stdout + completed.stderr
     summary = completed.stdout.split("=== Summary", 1)[1]
     changed = re.findall(r"changed=(\d+)\s+requests=(\d+)\s+writes=(\d+)", summary)
-    assert [int(c) for c, _, _ in changed] == [1, 1, 0]
-    assert [int(w) for _, _, w in changed] == [0, 1, 0]
+    assert [int(counts[0]) for counts in changed] == [1, 1, 0]
+    assert [int(counts[2]) for counts in changed] == [0, 1, 0]
     assert Path(ROOT / "tests" / "emulator" / "serve").exists()

@@ -162,4 +162,5 @@ def confirm_identity(request, portal: Portal, now: float):
 def check_password(user: User | None, password: str | None) -> bool:
     if user is None or password is None:
         return False
-    return hmac.compare_digest(user.account.password, password)
+    # compare_digest takes non-ASCII text only as bytes.
+    return hmac.compare_digest(user.account.password.encode(), password.encode())

@@ -395,8 +395,9 @@ JSON = {"Content-Type": "application/json; charset=utf-8"}
 HTML = {"Content-Type": "text/html"}
 
 
-def interpret(status, payload, headers=JSON, method="GET", path="settings/tfaapp", **kwargs):
+def interpret(status, payload, headers=None, method="GET", path="settings/tfaapp", **kwargs):
     """The Response for a success; the DocSpaceError the client raises for a failure."""
+    headers = JSON if headers is None else headers
     client = make_client(**kwargs)
     try:
         return client._interpret(method, api_path(path), status, headers, payload)
@@ -441,7 +442,7 @@ def test_not_available_is_one_kind_with_one_message(status, message):
 )
 def test_http_errors_by_status(status, payload, headers, kind, fragment):
     error = interpret(status, payload, headers)
-    assert type(error) is kind
+    assert error.__class__ is kind
     assert error.method == "GET"
     assert error.path == "/api/2.0/settings/tfaapp"
     assert error.status == status
