@@ -7,6 +7,7 @@ worker starts its own emulators, so tests in different workers never share state
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -52,3 +53,33 @@ def fresh_emulator(emulator) -> Emulator:
     """The session emulator, reset to its seeded state (same credentials) first."""
     emulator.reset()
     return emulator
+
+
+def _reliability_report():
+    sys.path.insert(0, str(ROOT / "tests" / "reliability"))
+    import report
+
+    return report
+
+
+def _controller(config):
+    """True in the process that runs the session, not in an xdist worker."""
+    return not hasattr(config, "workerinput") and "PYTEST_XDIST_WORKER" not in os.environ
+
+
+def pytest_configure(config):
+    if _controller(config):
+        _reliability_report().start(config)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The reliability suite's figures page and baseline check, in the controller only."""
+    if not _controller(session.config):
+        return
+    problems = _reliability_report().finish(session.config)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    for line in problems:
+        if reporter:
+            reporter.write_line("reliability: " + line, red=True)
+    if problems:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -40,7 +40,7 @@ BODY_EXCERPT = 200
 HTML_PAGE = "an HTML page"
 HTML_INSTEAD = "an HTML page instead of a DocSpace answer"
 MASK = "********"
-# Newer ansible-core releases (not 2.16) let a caller hand Request.open a TLS context.
+# ansible-core 2.17 and later let a caller hand Request.open a TLS context to reuse.
 OPEN_TAKES_CONTEXT = "context" in inspect.signature(Request.open).parameters
 
 
@@ -589,6 +589,9 @@ class DocSpaceClient:
 
     def _tls_error(self, method, shown, exc):
         reason = str(getattr(exc, "reason", exc) or exc)
+        # A failed verification keeps its cause (unknown issuer, wrong host name) here only.
+        if getattr(exc, "verify_message", None):
+            reason = "%s (%s)" % (reason, exc.verify_message.rstrip("."))
         if "hostname" in reason.lower() or "match" in reason.lower():
             hint = (
                 "the certificate is not for this host name; use the name on the certificate in url"

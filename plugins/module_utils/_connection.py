@@ -16,6 +16,10 @@ from ansible_collections.onlyoffice.docspace.plugins.module_utils._client import
     header_problem,
     normalize_url,
 )
+from ansible_collections.onlyoffice.docspace.plugins.module_utils._totp import (
+    InvalidSecretError,
+    normalize_secret,
+)
 
 AUTH_WAYS = (
     ("api_key", ("api_key",)),
@@ -97,6 +101,12 @@ def connection_problem(params):
         return "username and password go together: %s is missing." % missing
     if params.get("totp_secret") and given != ["username and password"]:
         return "totp_secret is used only with username and password logins."
+    if params.get("totp_secret"):
+        # Checked here, not when DocSpace asks for a code: by then the password was sent.
+        try:
+            normalize_secret(params["totp_secret"])
+        except InvalidSecretError as exc:
+            return "totp_secret: %s" % exc
     if params.get("timeout") is not None and params["timeout"] <= 0:
         return "timeout must be a positive number of seconds, not %s." % params["timeout"]
     if params.get("timeout") is not None and params["timeout"] > MAX_TIMEOUT:

@@ -43,6 +43,8 @@ class Emulator:
         self._stderr_file = stderr_file
         self._http = requests.Session()
         self._http.verify = info["ca_file"] or True
+        # REQUESTS_CA_BUNDLE in the environment would override the emulator's own CA.
+        self._http.trust_env = False
 
     # Starting and stopping ------------------------------------------------------
 

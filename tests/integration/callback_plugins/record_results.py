@@ -31,6 +31,7 @@ class CallbackModule(CallbackBase):
         entry = {
             "task": result.task_name if hasattr(result, "task_name") else result._task.get_name(),
             "status": status,
+            "host": result._host.get_name(),
             "result": result._result,
         }
         with open(path, "a") as stream:
