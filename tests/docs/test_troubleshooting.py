@@ -48,6 +48,16 @@ def test_every_message_has_an_entry_in_the_troubleshooting_guide(found):
     )
 
 
+def test_the_guide_quotes_no_message_the_code_no_longer_prints():
+    examples = messages.guide_examples(GUIDE.read_text(encoding="utf-8"))
+    assert len(examples) > 50
+    gone = messages.stale(examples)
+    assert not gone, (
+        "%s quotes messages that the code does not print (any more); update or remove "
+        "them:\n%s" % (GUIDE.relative_to(ROOT), "\n".join(gone))
+    )
+
+
 def test_the_finder_sees_messages_of_every_kind_and_file(found):
     files = {message.path for message in found}
     # docspace_tfa_info says nothing of its own: its messages come from module_utils.
@@ -96,6 +106,13 @@ def test_the_finder_follows_names_helpers_and_templates(tmp_path):
                 module.warn(hint())
                 module.fail_json(msg=f"Widget {name} could not be found anywhere; " + HINT)
                 raise ValueError("ok")
+
+            def many(names):
+                problems = []
+                for name in names:
+                    problems.append("no widget on this shelf is called %s" % name)
+                error = KeyError if names else LookupError
+                raise error("Cannot find the widgets: %s." % "; ".join(problems))
             """
         )
     )
@@ -105,6 +122,8 @@ def test_the_finder_follows_names_helpers_and_templates(tmp_path):
         "the widget is not where it should be",
         "Widget %s could not be found anywhere; ",
         "check the three widgets first",
+        "no widget on this shelf is called %s",
+        "Cannot find the widgets: %s.",
     }
     assert found["the widget is not where it should be"].kind == "warning"
     widget = found["The widget %s is missing from the shelf."]

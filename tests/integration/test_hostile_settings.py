@@ -226,12 +226,12 @@ def test_failing_runs_keep_secrets_out_of_verbose_output(run_play, fresh_emulato
         )
     url = portal["url"]
     key = {"url": url, "api_key": "{{ key }}"}
-    password = {"url": url, "username": admin["email"], "password": "{{ password }}"}
-    wrong = dict(password, password="Wrong-{{ password }}")
+    login = {"url": url, "username": admin["email"], "password": "{{ password }}"}
+    wrong = {**login, "password": "Wrong-{{ password }}"}
     tasks = [
         case("read 500", INFO, **key),
         case("write 500", SETTINGS, method="app", **key),
-        case("login 500", INFO, **password),
+        case("login 500", INFO, **login),
         case("wrong password", INFO, **wrong),
         case("newline key", INFO, url=url, api_key="{{ key }}\r\nX: 1"),
     ]

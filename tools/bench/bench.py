@@ -113,7 +113,7 @@ def run_playbook(path: Path, workdir: Path, args=(), env=None, memory=False):
         text=True,
     )
     sampler = Sampler(process.pid) if memory else None
-    output, _ = process.communicate(timeout=1800)
+    output, _stderr = process.communicate(timeout=1800)
     seconds = time.perf_counter() - started
     peak = sampler.stop() if sampler else 0
     if process.returncode != 0:
@@ -373,7 +373,7 @@ def measure_fleet(emulator, workdir: Path, sizes, forks_list, repeats: int) -> l
                 continue
             for mode, book in books.items():
                 runs, peaks = [], []
-                for _ in range(fleet_repeats(size, repeats)):
+                for _round in range(fleet_repeats(size, repeats)):
                     # A fresh portal drifts from the baseline, so enforce writes every time.
                     emulator.reset()
                     seconds, peak = run_playbook(
@@ -425,14 +425,14 @@ def profile_child(args_file: str) -> None:
     stats = pstats.Stats(profiler).stats
 
     def cumulative(where, names):
-        found = [v[3] for (f, _, n), v in stats.items() if where in f and n in names]
+        found = [v[3] for (f, _line, n), v in stats.items() if where in f and n in names]
         return max(found) if found else 0.0
 
     http = cumulative("module_utils/urls.py", {"open"})
     parsing = cumulative("module_utils/basic.py", {"__init__"})
     planning = sum(
         v[2]
-        for (f, _, _), v in stats.items()
+        for (f, _line, _name), v in stats.items()
         if "_tfa.py" in f or "_portal.py" in f or "_app.py" in f
     )
     reporting = cumulative("module_utils/basic.py", {"exit_json", "fail_json"})
@@ -464,14 +464,14 @@ def measure_profile(emulator, workdir: Path, repeats: int) -> dict:
     }
     env = {**os.environ, "PYTHONPATH": str(COLLECTIONS), "PYTHONDONTWRITEBYTECODE": "1"}
     startup = statistics.median(
-        _timed([str(PYTHON), "-c", "pass"], env) for _ in range(max(3, repeats))
+        _timed([str(PYTHON), "-c", "pass"], env) for _round in range(max(3, repeats))
     )
     results = {"_python_startup": startup}
     for name, args in cases.items():
         spec = workdir / ("profile-%s.json" % name)
         spec.write_text(json.dumps({"module": name, "args": args}))
         samples = []
-        for _ in range(max(3, repeats)):
+        for _round in range(max(3, repeats)):
             out = subprocess.run(
                 [str(PYTHON), __file__, "--profile-child", str(spec)],
                 env=env,
@@ -685,7 +685,8 @@ def render(data: dict, plot_name: str) -> str:
         "The `tfa_baseline` role over one host per portal, all portals on one emulator, in",
         "enforce mode (every portal drifts and is written) and audit mode (check mode, reads",
         "only). Each cell ran once, to keep the benchmark within minutes, so a single cell is",
-        "as noisy as the machine; the curve, not one point, is the result. Cells where each fork would work through more than ten",
+        "as noisy as the machine; the curve, not one point, is the result. Cells where each fork "
+        "would work through more than ten",
         "portals in a row were not run (%s); their time per portal is that of fewer forks."
         % (", ".join("%d portals with forks %d" % tuple(c) for c in data["skipped"]) or "none"),
         "Peak memory is the largest sum of the resident memory of ansible-playbook and all its",
@@ -729,7 +730,8 @@ def render(data: dict, plot_name: str) -> str:
         % data["profile"]["_python_startup"],
         "AnsiballZ unpacking on top of what is shown here.",
         "",
-        "| Module | Import ansible basic | Import module | Option parsing | HTTP | Planning | Reporting | Other | Whole run |",
+        "| Module | Import ansible basic | Import module | Option parsing | HTTP | Planning "
+        "| Reporting | Other | Whole run |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, p in data["profile"].items():
