@@ -27,8 +27,6 @@ from ansible.module_utils.six.moves.urllib.parse import quote, urlencode, urlspl
 from ansible.module_utils.urls import ConnectionError as UrlsConnectionError
 from ansible.module_utils.urls import Request, SSLValidationError, make_context
 
-from ansible_collections.onlyoffice.docspace.plugins.module_utils import _app, _totp
-
 API_PREFIX = "/api/2.0/"
 RETRY_STATUSES = (429, 502, 503, 504)
 RETRY_METHODS = ("GET", "PUT")
@@ -327,6 +325,11 @@ class DocSpaceClient:
             self._session_token = result["token"]
             self._logged_in = True
             return
+        self._refuse_challenge(result, answer.status)
+        self._login_with_code(credentials, answer)
+
+    def _refuse_challenge(self, result, status):
+        """Raise unless DocSpace asks for an app code that ``totp_secret`` can give."""
         if result.get("sms") and not result.get("tfa"):
             raise TfaLoginRequired(
                 "The account %s must pass two-factor authentication by SMS to log in, which "
@@ -334,7 +337,7 @@ class DocSpaceClient:
                 % self.username,
                 "POST",
                 api_path(LOGIN_PATH),
-                answer.status,
+                status,
             )
         if not result.get("tfa"):
             raise InvalidResponse(
@@ -342,7 +345,7 @@ class DocSpaceClient:
                 "portal?" % api_path(LOGIN_PATH),
                 "POST",
                 api_path(LOGIN_PATH),
-                answer.status,
+                status,
             )
         if result.get("tfaKey"):
             # DocSpace offers a secret only to an account with no app linked, and a login
@@ -354,7 +357,7 @@ class DocSpaceClient:
                 "account's api_key), then log in with totp_secret." % self.username,
                 "POST",
                 api_path(LOGIN_PATH),
-                answer.status,
+                status,
             )
         if not self.totp_secret:
             raise TfaLoginRequired(
@@ -364,8 +367,15 @@ class DocSpaceClient:
                 "challenge." % self.username,
                 "POST",
                 api_path(LOGIN_PATH),
-                answer.status,
+                status,
             )
+
+    def _login_with_code(self, credentials, answer):
+        """POST authentication/{code} with a code from ``totp_secret``; never retried."""
+        # Imported here, not at the top: each module run compiles what it imports, and
+        # only a password login that DocSpace challenges needs the TOTP code.
+        from ansible_collections.onlyoffice.docspace.plugins.module_utils import _app
+
         skew = _app.clock_skew(
             answer.headers.get("Date") if answer.headers else None, self._clock()
         )
@@ -413,6 +423,8 @@ class DocSpaceClient:
 
     def _fresh_totp_code(self):
         """A code from totp_secret, never the one this client already sent."""
+        from ansible_collections.onlyoffice.docspace.plugins.module_utils import _totp
+
         now = self._clock()
         if _totp.time_step(now) == self._last_totp_step:
             self._sleep(_totp.STEP - now % _totp.STEP + 0.5)

@@ -16,10 +16,6 @@ from ansible_collections.onlyoffice.docspace.plugins.module_utils._client import
     header_problem,
     normalize_url,
 )
-from ansible_collections.onlyoffice.docspace.plugins.module_utils._totp import (
-    InvalidSecretError,
-    normalize_secret,
-)
 
 AUTH_WAYS = (
     ("api_key", ("api_key",)),
@@ -103,6 +99,12 @@ def connection_problem(params):
         return "totp_secret is used only with username and password logins."
     if params.get("totp_secret"):
         # Checked here, not when DocSpace asks for a code: by then the password was sent.
+        # Imported here because only logins with a TOTP secret need it.
+        from ansible_collections.onlyoffice.docspace.plugins.module_utils._totp import (
+            InvalidSecretError,
+            normalize_secret,
+        )
+
         try:
             normalize_secret(params["totp_secret"])
         except InvalidSecretError as exc:

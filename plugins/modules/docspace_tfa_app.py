@@ -221,7 +221,7 @@ diff:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.onlyoffice.docspace.plugins.module_utils import _portal, _totp
+from ansible_collections.onlyoffice.docspace.plugins.module_utils import _portal, _portal_app, _totp
 from ansible_collections.onlyoffice.docspace.plugins.module_utils._app import (
     AppError,
     check_code,
@@ -307,20 +307,20 @@ def main():
             module.exit_json(**result)
 
         if state == "absent":
-            activation_url = _portal.unlink_app(client, target["id"])
+            activation_url = _portal_app.unlink_app(client, target["id"])
             if target["id"] == account["id"]:
                 result["activation_url"] = activation_url
                 module.warn(unlink_warning(account, client))
             module.exit_json(**result)
 
-        confirm, setup, skew = _portal.fetch_setup(client, account)
+        confirm, setup, skew = _portal_app.fetch_setup(client, account)
         if state == "setup":
             module.exit_json(secret=setup["secret"], uri=setup["uri"], qr=setup["qr"], **result)
 
         computed = code is None
         if computed:
             code = _totp.totp(setup["secret"])
-        _portal.validate_code(client, confirm, code, computed, skew)
+        _portal_app.validate_code(client, confirm, code, computed, skew)
 
         if not _portal.read_account(client)["tfa_app_enabled"]:
             raise InvalidResponse(

@@ -67,6 +67,7 @@ def test_the_finder_sees_messages_of_every_kind_and_file(found):
         "plugins/module_utils/_client.py",
         "plugins/module_utils/_connection.py",
         "plugins/module_utils/_portal.py",
+        "plugins/module_utils/_portal_app.py",
         "plugins/module_utils/_tfa.py",
         "plugins/module_utils/_totp.py",
         "plugins/modules/docspace_tfa_app.py",

@@ -433,7 +433,7 @@ def profile_child(args_file: str) -> None:
     planning = sum(
         v[2]
         for (f, _line, _name), v in stats.items()
-        if "_tfa.py" in f or "_portal.py" in f or "_app.py" in f
+        if any(name in f for name in ("_tfa.py", "_portal.py", "_portal_app.py", "_app.py"))
     )
     reporting = cumulative("module_utils/basic.py", {"exit_json", "fail_json"})
     total = finished - ran
@@ -755,7 +755,7 @@ def render(data: dict, plot_name: str) -> str:
         "",
         "Seconds. Option parsing is `AnsibleModule.__init__`; HTTP is every call to",
         "`ansible.module_utils.urls.Request.open`; planning is the time spent in the",
-        "collection's own domain code (`_tfa`, `_portal`, `_app`) outside calls it makes;",
+        "collection's own domain code (`_tfa`, `_portal`, `_portal_app`, `_app`) outside calls it makes;",
         "reporting is `exit_json`.",
         "",
         "The portals here are served over plain http. For an https portal the client builds",
