@@ -65,7 +65,7 @@ def ansible_env(extra=None, record_file=None):
     return env
 
 
-def run_playbook(playbook, check=False, diff=False, extra_args=(), env=None):
+def run_playbook(playbook, check=False, diff=False, extra_args=(), env=None, timeout=300):
     # Results go beside the test's files, never beside a playbook from the repository.
     record = Path(tempfile.mkdtemp(prefix="play-results-")) / "results.jsonl"
     command = [str(BIN / "ansible-playbook"), str(playbook), *extra_args]
@@ -79,7 +79,7 @@ def run_playbook(playbook, check=False, diff=False, extra_args=(), env=None):
         capture_output=True,
         text=True,
         check=False,
-        timeout=300,
+        timeout=timeout,
     )
     results = []
     if record.exists():

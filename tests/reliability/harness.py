@@ -110,6 +110,64 @@ def key_issuing(log):
     return [entry for entry in log if any(entry["path"].endswith(k) for k in KEY_ISSUING)]
 
 
+def issued(emulator, portals):
+    """Every secret the portals hold or handed out, by kind: what no output may show."""
+    found = {}
+    for portal in portals:
+        state = emulator.state(portal["name"])
+        for kind, values in state["secrets"].items():
+            found.setdefault(kind, set()).update(values)
+        found.setdefault("passwords", set()).update(
+            portal[a]["password"] for a in ("owner", "admin", "user")
+        )
+        found.setdefault("api_keys", set()).update(
+            portal[a]["api_key"] for a in ("owner", "admin", "user")
+        )
+        for user in state["users"].values():
+            found["backup_codes"].update(code["code"] for code in user["backup_codes"])
+            if user["secret"]:
+                found["totp_secrets"].add(user["secret"])
+    return found
+
+
+def search(found, texts, allowed=()):
+    """``kind in where`` for every secret of ``found`` that one of ``texts`` contains."""
+    hits = []
+    for kind, values in found.items():
+        for value in values:
+            if value in allowed:
+                continue
+            hits += ["%s in %s" % (kind, where) for where, text in texts.items() if value in text]
+    return hits
+
+
+def files_under(directory, skip=()):
+    """The text of every file below ``directory`` but those in ``skip``."""
+    texts = {}
+    for path in Path(directory).rglob("*"):
+        if path.is_file() and path not in skip:
+            texts[str(path)] = path.read_text(errors="replace")
+    return texts
+
+
+def run_in_ansible_runner(data, playbook, cmdline, inventory=None):
+    """Run ``data/project/playbook`` with ansible-runner as AWX does: quiet, events kept."""
+    import ansible_runner
+    from play_helpers import ansible_env
+
+    env = ansible_env()
+    env.pop("ANSIBLE_CALLBACKS_ENABLED", None)
+    options = {"inventory": str(inventory)} if inventory else {}
+    return ansible_runner.run(
+        private_data_dir=str(data),
+        playbook=playbook,
+        cmdline=cmdline,
+        envvars={k: v for k, v in env.items() if k.startswith("ANSIBLE_") or k == "PATH"},
+        quiet=True,
+        **options,
+    )
+
+
 def relative_view(view, before):
     """``view`` with each account's codes told apart only as kept, or as a fresh full set.
 

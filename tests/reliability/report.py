@@ -71,24 +71,26 @@ def totals(entries):
     return result
 
 
-def regressions(figures, baseline):
+def regressions(figures, baseline, where=""):
+    """Each figure below its minimum, or above its ``max_`` limit, as a sentence.
+
+    A nested mapping in the baseline (``by_kind``) holds the minimums of that part.
+    """
     problems = []
-    for section, minimums in baseline.items():
-        if section.startswith("_"):
+    for name, minimum in baseline.items():
+        if name.startswith("_"):
             continue
-        have = figures.get(section, {})
-        for name, minimum in minimums.items():
-            if name.startswith("max_"):
-                actual = have.get(name[4:], 0)
-                if actual > minimum:
-                    problems.append(
-                        "%s.%s is %s, at most %s" % (section, name[4:], actual, minimum)
-                    )
-            elif have.get(name, 0) < minimum:
-                problems.append(
-                    "%s.%s is %s, the baseline needs at least %s"
-                    % (section, name, have.get(name, 0), minimum)
-                )
+        label = where + name
+        if isinstance(minimum, dict):
+            problems += regressions(figures.get(name, {}), minimum, label + ".")
+        elif name.startswith("max_"):
+            actual = figures.get(name[4:], 0)
+            if actual > minimum:
+                problems.append("%s is %s, at most %s" % (where + name[4:], actual, minimum))
+        elif figures.get(name, 0) < minimum:
+            problems.append(
+                "%s is %s, the baseline needs at least %s" % (label, figures.get(name, 0), minimum)
+            )
     return problems
 
 

@@ -66,25 +66,42 @@ def render_sections(figures, command):
 
     parts.append(
         "## Bad input\n\n"
-        "Hostile values for every option of every module, and templated values through "
-        "ansible-playbook with and without `ANSIBLE_JINJA2_NATIVE`.\n\n"
+        "Hostile values for every option of every module and every variable of the "
+        "`tfa_baseline` role (the role's through ansible-playbook, one portal per value), and "
+        "templated values through ansible-playbook with and without `ANSIBLE_JINJA2_NATIVE`.\n\n"
         "Inputs tried: **%d**; refused before any request: **%d**; normalised: **%d**; "
         "refused after reads only (a name that must be looked up, a count that depends on "
-        "the portal): **%d**.\n"
+        "the portal, the role's own login account): **%d**.\n\n"
         % (
             inputs.get("tried", 0),
             inputs.get("refused", 0),
             inputs.get("normalised", 0),
             inputs.get("refused_after_reads", 0),
         )
+        + _rows(
+            ["where", "tried", "refused", "normalised", "refused after reads"],
+            [
+                (
+                    kind,
+                    v.get("tried", 0),
+                    v.get("refused", 0),
+                    v.get("normalised", 0),
+                    v.get("refused_after_reads", 0),
+                )
+                for kind, v in sorted(inputs.get("by_kind", {}).items())
+            ],
+        )
+        + "\n"
     )
 
     parts.append(
         "## Secrets\n\n"
-        "Every module and state with `-vvv --diff`: ansible-playbook with the default "
-        "callback and a JSON-lines results callback, and ansible-runner (its events and "
-        "artifact files). Searched for every password, API key, session token, confirm key, "
-        "TOTP secret and backup code the portal issued.\n\n"
+        "Every module and state, and the `tfa_baseline` role logging in with an API key, a "
+        "token and a password with a TOTP secret, with `-vvv --diff`: ansible-playbook with "
+        "the default callback and a JSON-lines results callback, and ansible-runner (its "
+        "events and artifact files); the role's reports are searched too. Searched for every "
+        "password, API key, session token, confirm key, TOTP secret and backup code the "
+        "portals issued.\n\n"
         "Runs: %d; secret values searched: **%d**; found where they must not be: **%d**. "
         "Codes a task asked for without `no_log` (to prove the search sees them): %d.\n"
         % (
@@ -97,7 +114,9 @@ def render_sections(figures, command):
 
     parts.append(
         "## Check mode\n\n"
-        "Every module and state with `--check --diff`, then for real from the same state.\n\n"
+        "Every module and state with `--check --diff`, then for real from the same state; "
+        "and the `tfa_baseline` role in audit and in enforce mode over four portals (drifted, "
+        "compliant, TFA off with a password login, names to resolve), counted per portal.\n\n"
         "Check runs: **%d**; writes or key-issuing calls during check: **%d**; runs whose "
         "changed result matched the real run: **%d**.\n"
         % (check.get("runs", 0), check.get("writes", 0), check.get("changed_agree", 0))
@@ -105,9 +124,9 @@ def render_sections(figures, command):
 
     parts.append(
         "## Concurrency\n\n"
-        "%d portals, one inventory host each, `forks: %d`: enforce a policy, then audit it in "
-        "check mode. %d portals had drifted; %d of them answered their first policy write "
-        "with 503 and `Retry-After`.\n\n"
+        "%d portals, one inventory host each, `forks: %d`: the `tfa_baseline` role enforces a "
+        "baseline, then audits it. %d portals had drifted; %d of them answered their first "
+        "policy write with 503 and `Retry-After`.\n\n"
         "Converged: **%d**; failed tasks: **%d**; policy writes accepted: **%d** (one per "
         "drifted portal); writes during the audit: **%d**. Enforce took %d s, audit %d s.\n"
         % (

@@ -1,9 +1,9 @@
-"""200 portals, forks 50: enforce a policy, then audit it in check mode.
+"""200 portals, forks 50: the tfa_baseline role enforces a baseline, then audits it.
 
 One inventory host per portal (connection local). Half the portals have drifted; a fifth
 of the drifted ones answer their first policy write with 503 and Retry-After. Every portal
 must converge, no task may fail, each drifted portal must see exactly one policy write that
-DocSpace accepted, and the audit must write nothing and report no change.
+DocSpace accepted, and the audit must write nothing and find every portal compliant.
 """
 
 from __future__ import annotations
@@ -13,30 +13,26 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
 from harness import record, run_module
 from scenarios import key
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
-from play_helpers import run_playbook
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "role"))
+from role_helpers import by_portal, role_playbook, run_fleet, summary, write_fleet
 
 pytestmark = pytest.mark.slow
 PORTALS = 200
 FORKS = 50
+# Each run takes one to two minutes on two idle cores; a busy machine may need longer.
+RUN_TIMEOUT = 900
 POLICY = {"method": "app", "trusted_ips": ["10.20.0.0/16"]}
-SETTINGS = "onlyoffice.docspace.docspace_tfa_settings"
-
-
-def play(check):
-    options = {"url": "{{ docspace_url }}", "api_key": "{{ docspace_api_key }}", **POLICY}
-    return [
-        {
-            "hosts": "portals",
-            "connection": "local",
-            "gather_facts": False,
-            "tasks": [{"name": "policy", SETTINGS: options, "check_mode": check}],
-        }
-    ]
+BASELINE = {
+    "tfa_baseline_method": "app",
+    "tfa_baseline_trusted_ips": POLICY["trusted_ips"],
+    "tfa_baseline_mandatory_user_emails": [],
+    "tfa_baseline_mandatory_group_names": [],
+    "tfa_baseline_report_dir": "",
+}
 
 
 def test_two_hundred_portals_converge_with_one_write_each(emulator_factory, tmp_path):
@@ -60,27 +56,20 @@ def test_two_hundred_portals_converge_with_one_write_each(emulator_factory, tmp_
             headers={"Retry-After": "1"},
         )
     emulator.clear_log()
-    inventory = {
-        "portals": {
-            "vars": {"ansible_python_interpreter": sys.executable},
-            "hosts": {
-                p["name"]: {"docspace_url": p["url"], "docspace_api_key": p["owner"]["api_key"]}
-                for p in portals
-            },
-        }
-    }
-    (tmp_path / "inventory.yml").write_text(yaml.safe_dump(inventory))
-    args = ["-i", str(tmp_path / "inventory.yml"), "-f", str(FORKS)]
+    inventory = write_fleet(tmp_path, portals, group_vars=BASELINE)
+    playbook = role_playbook(tmp_path)
 
     started = time.monotonic()
-    (tmp_path / "enforce.yml").write_text(yaml.safe_dump(play(False)))
-    enforce = run_playbook(tmp_path / "enforce.yml", extra_args=args)
+    enforce = run_fleet(
+        inventory, playbook, {"tfa_baseline_mode": "enforce"}, forks=FORKS, timeout=RUN_TIMEOUT
+    )
     enforce_seconds = time.monotonic() - started
     enforce_log = emulator.log()
     emulator.clear_log()
     started = time.monotonic()
-    (tmp_path / "audit.yml").write_text(yaml.safe_dump(play(True)))
-    audit = run_playbook(tmp_path / "audit.yml", extra_args=args)
+    audit = run_fleet(
+        inventory, playbook, {"tfa_baseline_mode": "audit"}, forks=FORKS, timeout=RUN_TIMEOUT
+    )
     audit_seconds = time.monotonic() - started
     audit_log = emulator.log()
 
@@ -91,8 +80,8 @@ def test_two_hundred_portals_converge_with_one_write_each(emulator_factory, tmp_
     policies = [emulator.state(p["name"])["policy"]["app"] for p in portals]
     converged = [p for p in policies if p["enable"] and p["trustedIps"] == POLICY["trusted_ips"]]
     failed = [e for e in enforce.results + audit.results if e["status"] == "failed"]
-    changed_enforce = sum(1 for e in enforce.results if e["result"].get("changed"))
-    changed_audit = sum(1 for e in audit.results if e["result"].get("changed"))
+    enforced = by_portal(summary(enforce))
+    audited = by_portal(summary(audit))
     record(
         "concurrency",
         portals=PORTALS,
@@ -110,6 +99,9 @@ def test_two_hundred_portals_converge_with_one_write_each(emulator_factory, tmp_
     assert failed == []
     assert len(converged) == PORTALS
     assert accepted == {p["name"]: 1 for p in drifted}
-    assert changed_enforce == len(drifted)
-    assert changed_audit == 0
+    assert {name for name, entry in enforced.items() if entry["status"] == "changed"} == {
+        p["name"] for p in drifted
+    }
+    assert {entry["status"] for entry in audited.values()} == {"compliant"}
+    assert len(audited) == PORTALS
     assert [e for e in audit_log if e["method"] != "GET"] == []

@@ -57,7 +57,7 @@ def test_templated_codes_and_counts_keep_their_meaning(three, tmp_path, native):
 
     status = {entry["task"]: entry["status"] for entry in result.results}
     validate = [e for e in emulator.log(string_code["name"]) if e["path"] == VALIDATE]
-    record("inputs", tried=3, refused=1, normalised=2, kind="jinja")
+    record("inputs", tried=3, refused=1, normalised=2, kind="templated options")
     assert "Traceback" not in result.output
     assert status == {"string": "failed", "number": "failed", "count": "ok"}, result.output
     assert [e["status"] for e in validate] == [400]

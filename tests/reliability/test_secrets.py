@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from harness import record
+from harness import files_under, issued, record, run_in_ansible_runner, search
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
-from play_helpers import ansible_env, run_playbook
+from play_helpers import run_playbook
 
 pytestmark = pytest.mark.slow
 NS = "onlyoffice.docspace."
@@ -79,36 +79,6 @@ def secret_vars(portal):
     return {"s": values}
 
 
-def issued(emulator, portal):
-    state = emulator.state(portal["name"])
-    found = {kind: set(values) for kind, values in state["secrets"].items()}
-    found["passwords"] = {portal[a]["password"] for a in ("owner", "admin", "user")}
-    found["api_keys"] = {portal[a]["api_key"] for a in ("owner", "admin", "user")}
-    for user in state["users"].values():
-        found["backup_codes"].update(code["code"] for code in user["backup_codes"])
-        if user["secret"]:
-            found["totp_secrets"].add(user["secret"])
-    return found
-
-
-def search(found, texts, allowed):
-    hits = []
-    for kind, values in found.items():
-        for value in values:
-            if value in allowed:
-                continue
-            hits += ["%s in %s" % (kind, where) for where, text in texts.items() if value in text]
-    return hits
-
-
-def files_under(directory, skip):
-    texts = {}
-    for path in Path(directory).rglob("*"):
-        if path.is_file() and path != skip:
-            texts[str(path)] = path.read_text(errors="replace")
-    return texts
-
-
 def prepare(emulator, portal, tmp_path):
     emulator.clear_faults()
     emulator.reset()
@@ -135,31 +105,23 @@ def test_no_secret_with_the_default_and_the_json_lines_callbacks(world, tmp_path
     play, hidden = prepare(emulator, portal, tmp_path)
     result = run_playbook(play, diff=True, extra_args=["-vvv", "-e", "@%s" % hidden])
     assert result.rc == 0, result.output[-3000:]
-    found = issued(emulator, portal)
+    found = issued(emulator, [portal])
     shown = result.task("shown codes")["codes"]
     texts = {"output": result.output, "results": json.dumps(result.results)}
-    texts.update(files_under(tmp_path, play))
+    texts.update(files_under(tmp_path, {play}))
     check(found, texts, shown)
 
 
 def test_no_secret_in_ansible_runner_events_and_artifacts(world, tmp_path):
-    runner = pytest.importorskip("ansible_runner")
+    pytest.importorskip("ansible_runner")
     emulator, portal = world
     play, hidden = prepare(emulator, portal, tmp_path)
     data = tmp_path / "runner"
     (data / "project").mkdir(parents=True)
     (data / "project" / "play.yml").write_text(play.read_text())
-    env = ansible_env()
-    env.pop("ANSIBLE_CALLBACKS_ENABLED", None)
-    run = runner.run(
-        private_data_dir=str(data),
-        playbook="play.yml",
-        cmdline="-vvv --diff -e @%s" % hidden,
-        envvars={k: v for k, v in env.items() if k.startswith("ANSIBLE_") or k == "PATH"},
-        quiet=True,
-    )
+    run = run_in_ansible_runner(data, "play.yml", "-vvv --diff -e @%s" % hidden)
     assert run.rc == 0, run.stdout.read()[-3000:]
-    found = issued(emulator, portal)
+    found = issued(emulator, [portal])
     events = list(run.events)
     shown = next(
         e["event_data"]["res"]["codes"]
@@ -167,5 +129,5 @@ def test_no_secret_in_ansible_runner_events_and_artifacts(world, tmp_path):
         if e.get("event") == "runner_on_ok" and e["event_data"].get("task") == "shown codes"
     )
     texts = {"events": json.dumps(events, default=str)}
-    texts.update(files_under(data, data / "project" / "play.yml"))
+    texts.update(files_under(data, {data / "project" / "play.yml"}))
     check(found, texts, shown)

@@ -94,12 +94,12 @@ def role_playbook(directory):
     return path
 
 
-def run_fleet(inventory, playbook, extra_vars=None, check=False, forks=10, env=None):
+def run_fleet(inventory, playbook, extra_vars=None, check=False, forks=10, env=None, timeout=300):
     """ansible-playbook with the inventory; ``extra_vars`` win over everything."""
     args = ["-i", str(inventory), "-f", str(forks)]
     if extra_vars:
         args += ["-e", json.dumps(extra_vars)]
-    return run_playbook(playbook, check=check, extra_args=args, env=env)
+    return run_playbook(playbook, check=check, extra_args=args, env=env, timeout=timeout)
 
 
 def summaries(result):
