@@ -7,12 +7,14 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import os
 
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.onlyoffice.docspace.plugins.module_utils._client import (
     DocSpaceClient,
+    DocSpaceError,
     header_problem,
     normalize_url,
 )
@@ -154,3 +156,21 @@ def connect(module):
     if problem:
         module.fail_json(msg=problem)
     return client_from_params(module.params, check_mode=module.check_mode)
+
+
+@contextlib.contextmanager
+def portal_session(module, refusals=()):
+    """The client for one module run, logged out when the run ends, however it ends.
+
+    A DocSpace error fails the task with its message and details; an exception of a type
+    in ``refusals`` (the domain's refusal of a plan) with its message alone.
+    """
+    client = connect(module)
+    try:
+        yield client
+    except refusals as exc:
+        module.fail_json(msg=str(exc))
+    except DocSpaceError as exc:
+        module.fail_json(msg=str(exc), **exc.details())
+    finally:
+        client.logout()

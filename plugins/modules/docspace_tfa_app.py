@@ -231,12 +231,11 @@ from ansible_collections.onlyoffice.docspace.plugins.module_utils._app import (
     plan_unlink,
 )
 from ansible_collections.onlyoffice.docspace.plugins.module_utils._client import (
-    DocSpaceError,
     InvalidResponse,
 )
 from ansible_collections.onlyoffice.docspace.plugins.module_utils._connection import (
-    connect,
     connection_argument_spec,
+    portal_session,
 )
 from ansible_collections.onlyoffice.docspace.plugins.module_utils._tfa import (
     PolicyError,
@@ -281,9 +280,7 @@ def main():
             user_id = normalize_guid(params["user_id"], "user_id")
     except (AppError, PolicyError) as exc:
         module.fail_json(msg=str(exc))
-    client = connect(module)
-
-    try:
+    with portal_session(module, AppError) as client:
         account = _portal.read_account(client)
         if state == "absent":
             target = account
@@ -329,12 +326,6 @@ def main():
             )
         result["backup_codes"] = _portal.read_backup_code_counts(client)
         module.exit_json(secret=setup["secret"], uri=setup["uri"], **result)
-    except AppError as exc:
-        module.fail_json(msg=str(exc))
-    except DocSpaceError as exc:
-        module.fail_json(msg=str(exc), **exc.details())
-    finally:
-        client.logout()
 
 
 if __name__ == "__main__":

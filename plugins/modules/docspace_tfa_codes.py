@@ -162,10 +162,9 @@ from ansible_collections.onlyoffice.docspace.plugins.module_utils._app import (
     check_min_unused,
     plan_backup_codes,
 )
-from ansible_collections.onlyoffice.docspace.plugins.module_utils._client import DocSpaceError
 from ansible_collections.onlyoffice.docspace.plugins.module_utils._connection import (
-    connect,
     connection_argument_spec,
+    portal_session,
 )
 
 
@@ -187,9 +186,7 @@ def main():
         check_min_unused(params["min_unused"])
     except AppError as exc:
         module.fail_json(msg=str(exc))
-    client = connect(module)
-
-    try:
+    with portal_session(module, AppError) as client:
         policy = _portal.read_policy(client)
         account = _portal.read_account(client)
         problem = backup_codes_problem(policy, account)
@@ -227,12 +224,6 @@ def main():
                 None if codes is None else [code["code"] for code in codes if not code["is_used"]]
             )
         module.exit_json(**result)
-    except AppError as exc:
-        module.fail_json(msg=str(exc))
-    except DocSpaceError as exc:
-        module.fail_json(msg=str(exc), **exc.details())
-    finally:
-        client.logout()
 
 
 if __name__ == "__main__":

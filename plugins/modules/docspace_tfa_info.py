@@ -193,13 +193,10 @@ backup_codes:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.onlyoffice.docspace.plugins.module_utils import _portal
-from ansible_collections.onlyoffice.docspace.plugins.module_utils._client import (
-    DocSpaceError,
-    NotAvailable,
-)
+from ansible_collections.onlyoffice.docspace.plugins.module_utils._client import NotAvailable
 from ansible_collections.onlyoffice.docspace.plugins.module_utils._connection import (
-    connect,
     connection_argument_spec,
+    portal_session,
 )
 
 
@@ -214,9 +211,7 @@ def main():
     problem = _portal.names_problem(emails, group_names)
     if problem:
         module.fail_json(msg=problem)
-    client = connect(module)
-
-    try:
+    with portal_session(module) as client:
         settings = _portal.read_policy(client)
         account = _portal.read_account(client, with_groups=True)
         resolved = _portal.resolve_names(client, emails, group_names)
@@ -233,10 +228,6 @@ def main():
             resolved=resolved,
             backup_codes=backup_codes,
         )
-    except DocSpaceError as exc:
-        module.fail_json(msg=str(exc), **exc.details())
-    finally:
-        client.logout()
 
 
 if __name__ == "__main__":

@@ -213,8 +213,8 @@ from ansible_collections.onlyoffice.docspace.plugins.module_utils._client import
     TransportError,
 )
 from ansible_collections.onlyoffice.docspace.plugins.module_utils._connection import (
-    connect,
     connection_argument_spec,
+    portal_session,
 )
 from ansible_collections.onlyoffice.docspace.plugins.module_utils._tfa import (
     PolicyError,
@@ -307,9 +307,7 @@ def main():
         )
     except PolicyError as exc:
         module.fail_json(msg=str(exc))
-    client = connect(module)
-
-    try:
+    with portal_session(module, PolicyError) as client:
         current = _portal.read_policy(client)
         plan = plan_policy(current, desired)
         result = {"changed": plan.changed, "diff": plan.diff()}
@@ -347,12 +345,6 @@ def main():
         verified, actual = verify_after_write(module, client, plan, write_error)
         result["verified"] = verified
         module.exit_json(settings=actual or planned, **result)
-    except PolicyError as exc:
-        module.fail_json(msg=str(exc))
-    except DocSpaceError as exc:
-        module.fail_json(msg=str(exc), **exc.details())
-    finally:
-        client.logout()
 
 
 if __name__ == "__main__":

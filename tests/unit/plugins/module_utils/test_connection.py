@@ -7,6 +7,7 @@ import pytest
 
 from ansible_collections.onlyoffice.docspace.plugins.module_utils._client import (
     DocSpaceClient,
+    NotFound,
     normalize_url,
 )
 from ansible_collections.onlyoffice.docspace.plugins.module_utils._connection import (
@@ -14,6 +15,7 @@ from ansible_collections.onlyoffice.docspace.plugins.module_utils._connection im
     client_from_params,
     connection_argument_spec,
     connection_problem,
+    portal_session,
 )
 
 URL = "https://docspace.example.com"
@@ -237,3 +239,60 @@ def test_client_from_params():
     assert client.validate_certs is False
     assert client.timeout == 5
     assert client.check_mode is True
+
+
+class FakeModule:
+    """What portal_session uses of an AnsibleModule: params, check_mode and fail_json."""
+
+    def __init__(self):
+        self.params = params(api_key=API_KEY)
+        self.check_mode = False
+        self.failed = None
+
+    def fail_json(self, **result):
+        self.failed = result
+        raise SystemExit(1)
+
+
+class Refusal(ValueError):
+    pass
+
+
+@pytest.fixture
+def logouts(monkeypatch):
+    calls = []
+    monkeypatch.setattr(DocSpaceClient, "logout", lambda client: calls.append(client))
+    return calls
+
+
+def test_a_session_logs_out_after_a_run_that_ends_with_exit_json(logouts):
+    module = FakeModule()
+    with pytest.raises(SystemExit), portal_session(module) as client:
+        assert client.auth_kind == "api_key"
+        raise SystemExit(0)
+    assert len(logouts) == 1 and module.failed is None
+
+
+def test_a_refusal_fails_with_its_message_alone(logouts):
+    module = FakeModule()
+    with pytest.raises(SystemExit), portal_session(module, Refusal):
+        raise Refusal("mandatory_users would lock the owner out.")
+    assert module.failed == {"msg": "mandatory_users would lock the owner out."}
+    assert len(logouts) == 1
+
+
+def test_a_docspace_error_fails_with_its_details(logouts):
+    module = FakeModule()
+    with pytest.raises(SystemExit), portal_session(module, Refusal):
+        raise NotFound("GET /api/2.0/people/x answered 404.", "GET", "/api/2.0/people/x", 404)
+    assert module.failed["msg"] == "GET /api/2.0/people/x answered 404."
+    assert module.failed["error"]["status"] == 404
+    assert module.failed["error"]["method"] == "GET"
+    assert len(logouts) == 1
+
+
+def test_other_errors_pass_through_after_the_logout(logouts):
+    module = FakeModule()
+    with pytest.raises(KeyError), portal_session(module, Refusal):
+        raise KeyError("id")
+    assert module.failed is None and len(logouts) == 1
