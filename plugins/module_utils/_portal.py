@@ -149,8 +149,15 @@ def names_problem(emails, group_names):
     return "; ".join(problems) + "." if problems else None
 
 
-def _names(values):
-    return ", ".join(repr(value) for value in values)
+def _names(values, limit=60):
+    """The names for a message, each quoted, a very long one cut short."""
+    shown = []
+    for value in values:
+        if isinstance(value, string_types) and len(value) > limit:
+            shown.append("%r... (%d characters)" % (value[:limit], len(value)))
+        else:
+            shown.append(repr(value))
+    return ", ".join(shown)
 
 
 def resolve_users(client, emails):

@@ -144,7 +144,16 @@ def normalize_guid(value, option):
     if not _ascii(inner) or not re.match(
         r"^[0-9A-Fa-f]{8}(-?[0-9A-Fa-f]{4}){3}-?[0-9A-Fa-f]{12}$", inner
     ):
-        raise PolicyError("%s: %r is not a GUID (for example %s)." % (option, value, EMPTY_GUID))
+        hint = ""
+        if inner.isdigit():
+            # AnsibleModule turns a YAML number into digits before this sees it.
+            hint = (
+                " Written without quotes, an id of digits is read by YAML as a number, which "
+                "may drop leading zeros; quote it."
+            )
+        raise PolicyError(
+            "%s: %r is not a GUID (for example %s).%s" % (option, value, EMPTY_GUID, hint)
+        )
     guid = str(uuid.UUID(inner))
     if guid == EMPTY_GUID:
         raise PolicyError("%s: %r is the empty GUID, which names nobody." % (option, value))

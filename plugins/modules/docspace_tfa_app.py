@@ -32,9 +32,9 @@ author:
   - onlyoffice.docspace maintainers (@onlyoffice)
 extends_documentation_fragment:
   - onlyoffice.docspace.connection
+  - onlyoffice.docspace.attributes
 attributes:
   check_mode:
-    description: Whether the task can run with C(--check), reporting what it would change and changing nothing.
     support: full
     details:
       - Sends only C(GET) requests that issue no key, and reports in RV(requests) the
@@ -44,7 +44,6 @@ attributes:
         the account is mandatory) shows only in the answer that issues a key, so check
         mode cannot foresee that refusal.
   diff_mode:
-    description: Whether the task shows, with C(--diff), the state before and after its change.
     support: full
     details:
       - Shows whether the account has an app linked, before and after. Never a secret.

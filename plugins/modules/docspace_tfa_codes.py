@@ -28,15 +28,14 @@ author:
   - onlyoffice.docspace maintainers (@onlyoffice)
 extends_documentation_fragment:
   - onlyoffice.docspace.connection
+  - onlyoffice.docspace.attributes
 attributes:
   check_mode:
-    description: Whether the task can run with C(--check), reporting what it would change and changing nothing.
     support: full
     details:
       - Sends only C(GET) requests and reports whether the real run would regenerate the
         codes, and the counts it would leave. The new codes are not known in check mode.
   diff_mode:
-    description: Whether the task shows, with C(--diff), the state before and after its change.
     support: full
     details:
       - Shows the counts of total and unused codes before and after, never the codes.

@@ -26,14 +26,13 @@ author:
   - onlyoffice.docspace maintainers (@onlyoffice)
 extends_documentation_fragment:
   - onlyoffice.docspace.connection
+  - onlyoffice.docspace.attributes
 attributes:
   check_mode:
-    description: Whether the task can run with C(--check), reporting what it would change and changing nothing.
     support: full
     details:
       - The module changes nothing, so it runs the same way in check mode.
   diff_mode:
-    description: Whether the task shows, with C(--diff), the state before and after its change.
     support: none
     details:
       - The module changes nothing, so there is no diff.

@@ -26,16 +26,15 @@ author:
   - onlyoffice.docspace maintainers (@onlyoffice)
 extends_documentation_fragment:
   - onlyoffice.docspace.connection
+  - onlyoffice.docspace.attributes
 attributes:
   check_mode:
-    description: Whether the task can run with C(--check), reporting what it would change and changing nothing.
     support: full
     details:
       - Sends only C(GET) requests and reports the change the real run would make. With
         O(username) and O(password) it also logs in and, at the end, out again (two
         C(POST) requests that change no setting).
   diff_mode:
-    description: Whether the task shows, with C(--diff), the state before and after its change.
     support: full
     details:
       - Shows the policy before and after, in canonical form.

@@ -122,6 +122,12 @@ def test_tarball_holds_no_artefacts_or_tooling(members):
     assert not bad, bad
 
 
+def test_of_the_tests_only_their_sanity_configuration_ships(members):
+    """The tests need tests/emulator, which does not ship, so none of them may; a new
+    folder below tests/ must be added to build_ignore in galaxy.yml."""
+    assert sorted(name for name in members if name.startswith("tests/")) == ["tests/config.yml"]
+
+
 def test_tarball_holds_everything_the_collection_is_made_of(members):
     tracked = subprocess.run(
         ["git", "ls-files", "-co", "--exclude-standard", "--", "plugins", "roles", "meta", "docs"],

@@ -261,7 +261,11 @@ class Refusal(ValueError):
 @pytest.fixture
 def logouts(monkeypatch):
     calls = []
-    monkeypatch.setattr(DocSpaceClient, "logout", lambda client: calls.append(client))
+
+    def logout(client):
+        calls.append(client)
+
+    monkeypatch.setattr(DocSpaceClient, "logout", logout)
     return calls
 
 

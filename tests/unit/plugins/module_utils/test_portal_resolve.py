@@ -114,3 +114,12 @@ def test_malformed_input_is_named_before_any_request(emails, names, named):
 
 def test_well_formed_input_has_no_problem():
     assert _portal.names_problem(["alice@example.com", " bob@example.org "], ["Finance"]) is None
+
+
+def test_a_very_long_unknown_name_is_cut_short_in_the_message():
+    name = "Team " + "x" * 300
+    with pytest.raises(NotFound) as info:
+        _portal.resolve_names(FakeClient(groups=[group(1, "Ops")]), [], [name])
+    message = str(info.value)
+    assert "(305 characters)" in message
+    assert name not in message and len(message) < 300

@@ -4,6 +4,7 @@
 """The TFA domain layer: validation, canonical forms, set comparison and planning."""
 
 import ast
+import uuid
 from pathlib import Path
 
 import pytest
@@ -980,3 +981,14 @@ def test_plan_is_reusable_for_check_and_real_runs():
     assert isinstance(first, Plan)
     assert first.after == second.after
     assert first.body(OWNER) == second.body(OWNER)
+
+
+@pytest.mark.parametrize("value", ["1234567", "1" * 31, "4" * 33])
+def test_digits_that_are_no_guid_get_the_hint_to_quote_them(value):
+    # An unquoted all-digit id reaches the module as the digits of a YAML number, leading
+    # zeros gone: the message says so.
+    refused(normalize_guid, value, "mandatory_users", fragments=(repr(value), "quote it"))
+
+
+def test_a_guid_of_digits_alone_is_a_guid():
+    assert normalize_guid("1" * 32, "mandatory_users") == str(uuid.UUID("1" * 32))
