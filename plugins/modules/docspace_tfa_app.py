@@ -266,6 +266,14 @@ def unlink_warning(account, client):
     return warning
 
 
+def secret_warning(account):
+    return (
+        "The result holds the TOTP secret of %s: whoever reads this task's output can compute "
+        "the account's codes. Set no_log: true on the task and keep the secret in a vault."
+        % (account["email"] or account["id"])
+    )
+
+
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
     params = module.params
@@ -310,6 +318,8 @@ def main():
             module.exit_json(**result)
 
         confirm, setup, skew = _portal_app.fetch_setup(client, account)
+        if not module.no_log:
+            module.warn(secret_warning(account))
         if state == "setup":
             module.exit_json(secret=setup["secret"], uri=setup["uri"], qr=setup["qr"], **result)
 

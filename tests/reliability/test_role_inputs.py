@@ -176,6 +176,33 @@ CASES = [
         REFUSED,
         "api_key",
     ),
+    (
+        "key a list",
+        lambda p: {"docspace_api_key": [p["owner"]["api_key"], p["admin"]["api_key"]]},
+        REFUSED,
+        "docspace_api_key must be one value written as text",
+    ),
+    (
+        "password a mapping",
+        lambda p: {
+            "docspace_api_key": "",
+            "docspace_username": p["admin"]["email"],
+            "docspace_password": {"value": p["admin"]["password"]},
+        },
+        REFUSED,
+        "docspace_password must be one value written as text",
+    ),
+    (
+        "password a number",
+        lambda p: {
+            "docspace_api_key": "",
+            "docspace_username": p["admin"]["email"],
+            "docspace_password": 12345678,
+        },
+        REFUSED,
+        "docspace_password must be one value written as text",
+    ),
+    ("url a list", lambda p: {"docspace_url": [p["url"]]}, REFUSED, "docspace_url"),
     ("timeout zero", {"docspace_timeout": 0}, REFUSED, "timeout"),
     ("timeout not a number", {"docspace_timeout": "soon"}, REFUSED, "docspace_timeout"),
     (

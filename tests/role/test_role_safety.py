@@ -217,3 +217,58 @@ def test_only_the_owner_may_be_made_mandatory_by_the_owner(fleet, tmp_path):
     assert entry["status"] == "failed"
     assert "portal owner" in entry["error"]
     assert writes(fleet.log()) == []
+
+
+@pytest.mark.parametrize("mode", ["audit", "enforce"])
+def test_a_report_directory_that_cannot_be_written_stops_the_run_before_any_request(
+    fleet, tmp_path, mode
+):
+    portals = fleet.portals[:2]
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a directory\n")
+    inventory = write_fleet(
+        tmp_path, portals, group_vars={"tfa_baseline_report_dir": str(blocked / "reports")}
+    )
+    fleet.clear_log()
+    result = run_fleet(inventory, role_playbook(tmp_path), {"tfa_baseline_mode": mode})
+    assert result.rc != 0
+    assert fleet.log() == []
+    assert "tfa_baseline_report_dir: %s/reports is not a directory" % blocked in result.output
+    assert "no portal was read or changed" in result.output
+
+
+def test_an_existing_report_directory_keeps_its_mode(fleet, tmp_path):
+    reports = tmp_path / "shared-reports"
+    reports.mkdir()
+    reports.chmod(0o1777)
+    inventory = write_fleet(
+        tmp_path, fleet.portals[:1], group_vars={"tfa_baseline_report_dir": str(reports)}
+    )
+    for check in (True, False):
+        result = run_fleet(inventory, role_playbook(tmp_path), ENFORCE, check=check)
+        assert result.rc == 0, result.output[-2000:]
+        assert reports.stat().st_mode & 0o7777 == 0o1777
+    assert sorted(path.name for path in reports.iterdir()) == [
+        "tfa-baseline-audit.json",
+        "tfa-baseline-audit.md",
+        "tfa-baseline-enforce.json",
+        "tfa-baseline-enforce.md",
+    ]
+
+
+def test_an_empty_host_variable_leaves_the_environment_variable_in_force(fleet, tmp_path):
+    portal = fleet.portals[0]
+    inventory = write_fleet(
+        tmp_path,
+        [portal],
+        hostvars={portal["name"]: {"docspace_url": "", "docspace_api_key": ""}},
+    )
+    result = run_fleet(
+        inventory,
+        role_playbook(tmp_path),
+        ENFORCE,
+        env={"DOCSPACE_URL": portal["url"], "DOCSPACE_API_KEY": portal["owner"]["api_key"]},
+    )
+    assert result.rc == 0, result.output[-2000:]
+    assert by_portal(summary(result))[portal["name"]]["status"] == "changed"
+    assert policy_puts(fleet.log()) == {portal["name"]: 1}
