@@ -272,3 +272,20 @@ def test_an_empty_host_variable_leaves_the_environment_variable_in_force(fleet, 
     assert result.rc == 0, result.output[-2000:]
     assert by_portal(summary(result))[portal["name"]]["status"] == "changed"
     assert policy_puts(fleet.log()) == {portal["name"]: 1}
+
+
+def test_hosts_that_name_one_portal_are_refused_before_any_request(fleet, tmp_path):
+    shared, alone = fleet.portals[:2]
+    inventory = write_fleet(
+        tmp_path,
+        [shared, alone],
+        hostvars={alone["name"]: {"docspace_url": shared["url"] + "/"}},
+    )
+    fleet.clear_log()
+    result = run_fleet(inventory, role_playbook(tmp_path), ENFORCE)
+    published = by_portal(summary(result))
+    names = sorted([shared["name"], alone["name"]])
+    assert {published[name]["status"] for name in names} == {"failed"}
+    for name in names:
+        assert "%s name the same portal" % ", ".join(names) in published[name]["error"]
+    assert fleet.log() == []
