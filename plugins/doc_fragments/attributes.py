@@ -11,11 +11,15 @@ class ModuleDocFragment:
     DOCUMENTATION = r"""
 attributes:
   check_mode:
-    description: Whether the task can run with C(--check), reporting what it would change and changing nothing.
+    description: >-
+      Whether the task can run with C(--check), reporting what it would change and changing
+      nothing.
   diff_mode:
     description: Whether the task shows, with C(--diff), the state before and after its change.
   action_group:
-    description: Use C(group/onlyoffice.docspace.docspace) in C(module_defaults) to set the connection options once for every module of this collection.
+    description: >-
+      Use C(group/onlyoffice.docspace.docspace) in C(module_defaults) to set the connection
+      options once for every module of this collection.
     support: full
     membership:
       - onlyoffice.docspace.docspace

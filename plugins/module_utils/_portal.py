@@ -23,7 +23,10 @@ from ansible_collections.onlyoffice.docspace.plugins.module_utils._client import
     NotFound,
     api_path,
 )
-from ansible_collections.onlyoffice.docspace.plugins.module_utils._tfa import parse_policy
+from ansible_collections.onlyoffice.docspace.plugins.module_utils._tfa import (
+    excerpt,
+    parse_policy,
+)
 
 POLICY_PATH = "settings/tfaapp"
 POLICY_WITH_LINK_PATH = "settings/tfaappwithlink"
@@ -149,15 +152,11 @@ def names_problem(emails, group_names):
     return "; ".join(problems) + "." if problems else None
 
 
-def _names(values, limit=60):
+def _names(values):
     """The names for a message, each quoted, a very long one cut short."""
-    shown = []
-    for value in values:
-        if isinstance(value, string_types) and len(value) > limit:
-            shown.append("%r... (%d characters)" % (value[:limit], len(value)))
-        else:
-            shown.append(repr(value))
-    return ", ".join(shown)
+    return ", ".join(
+        excerpt(value, 60) if isinstance(value, string_types) else repr(value) for value in values
+    )
 
 
 def resolve_users(client, emails):

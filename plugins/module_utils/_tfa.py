@@ -40,6 +40,13 @@ def _ascii(value):
     return all(ord(char) < 128 for char in value)
 
 
+def excerpt(text, limit=40):
+    """``text`` quoted for a message, cut short with its length when longer than ``limit``."""
+    if len(text) <= limit:
+        return repr(text)
+    return "%r... (%d characters)" % (text[:limit], len(text))
+
+
 def _text(value, option):
     if not isinstance(value, string_types):
         raise PolicyError(
@@ -49,10 +56,7 @@ def _text(value, option):
     text = text_type(value).strip()
     if len(text) > MAX_ENTRY:
         # Quoting all of it would bury the message; no right entry comes near this length.
-        raise PolicyError(
-            "%s: %r... (%d characters) is far longer than any valid entry."
-            % (option, text[:40], len(text))
-        )
+        raise PolicyError("%s: %s is far longer than any valid entry." % (option, excerpt(text)))
     return text
 
 
